@@ -1,0 +1,21 @@
+// The board layer: what the booter needs from a board, and nothing more.
+// Each board folder under targets/boards/ implements these.
+#ifndef HIL_BOARD_H
+#define HIL_BOARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int hil_board_getc(void);                           // next byte from the host, blocking
+void hil_board_write(const uint8_t *data, size_t len);
+uint64_t hil_board_cycles(void);                    // free-running counter
+uint32_t hil_board_clock_hz(void);                  // rate of hil_board_cycles()
+void hil_board_reset(void);                         // hard reset; does not return
+const char *hil_board_name(void);
+
+// Stack watermark: paint the free stack before a run, measure after.
+// Boards that cannot measure return 0 from hil_board_stack_peak().
+void hil_board_stack_paint(void);
+uint32_t hil_board_stack_peak(void);
+
+#endif // HIL_BOARD_H

@@ -1,0 +1,325 @@
+// The booter: receives blobs from the host over the board's byte link, runs
+// them with the VM profile and streams back output and status. Framing and
+// messages are specified in docs/protocol.md.
+#include <string.h>
+
+#include "hil_board.h"
+#include "hil_proto.h"
+#include "hil_vm.h"
+
+#ifndef HIL_CHUNK_MAX
+#define HIL_CHUNK_MAX (256)
+#endif
+#ifndef HIL_BUILD_ID
+#define HIL_BUILD_ID "unknown"
+#endif
+#define HIL_LOAD_HEADER_LEN (9)
+// Largest payload a host frame may carry: a DATA offset plus one chunk.
+#define HIL_RX_PAYLOAD_MAX (HIL_CHUNK_MAX + 4)
+// Program output is batched into frames of at most this many bytes.
+#define HIL_OUT_BUF_LEN (64)
+
+static uint8_t rx_frame[HIL_FRAME_HEADER_LEN + HIL_RX_PAYLOAD_MAX + HIL_FRAME_CRC_LEN];
+
+// The blob being received.
+static struct {
+    uint8_t *buf;
+    uint32_t len;
+    uint32_t received;
+    uint32_t crc;
+    uint8_t flags;
+} blob;
+
+static uint8_t reply_seq;
+static uint8_t out_kind;
+static uint8_t out_buf[HIL_OUT_BUF_LEN];
+static size_t out_len;
+static volatile uint8_t running;
+
+// CRC-32 (IEEE 802.3, as zlib), a nibble at a time: a 64-byte table keeps
+// flash small and is fast enough for 115200 baud on a Cortex-M0.
+uint32_t hil_crc32(uint32_t crc, const uint8_t *data, size_t len) {
+    static const uint32_t table[16] = {
+        0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac, 0x76dc4190, 0x6b6b51f4, 0x4db26158, 0x5005713c,
+        0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c, 0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
+    };
+    crc = ~crc;
+    while (len--) {
+        crc ^= *data++;
+        crc = (crc >> 4) ^ table[crc & 15];
+        crc = (crc >> 4) ^ table[crc & 15];
+    }
+    return ~crc;
+}
+
+static void put_u32(uint8_t *p, uint32_t v) {
+    p[0] = v;
+    p[1] = v >> 8;
+    p[2] = v >> 16;
+    p[3] = v >> 24;
+}
+
+static uint32_t get_u32(const uint8_t *p) {
+    return p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+// Send one frame; the payload may come in two parts so callers need no copy.
+static void send_frame2(uint8_t type, const void *a, size_t a_len, const void *b, size_t b_len) {
+    uint8_t header[HIL_FRAME_HEADER_LEN];
+    size_t len = a_len + b_len;
+    header[0] = HIL_FRAME_SOF;
+    header[1] = HIL_PROTO_VERSION;
+    header[2] = type;
+    header[3] = reply_seq;
+    header[4] = len;
+    header[5] = len >> 8;
+    uint32_t crc = hil_crc32(0, header + 1, HIL_FRAME_HEADER_LEN - 1);
+    crc = hil_crc32(crc, a, a_len);
+    crc = hil_crc32(crc, b, b_len);
+    uint8_t trailer[HIL_FRAME_CRC_LEN];
+    put_u32(trailer, crc);
+    hil_board_write(header, sizeof(header));
+    hil_board_write(a, a_len);
+    hil_board_write(b, b_len);
+    hil_board_write(trailer, sizeof(trailer));
+}
+
+static void send_frame(uint8_t type, const void *payload, size_t len) {
+    send_frame2(type, payload, len, NULL, 0);
+}
+
+static void send_err(uint8_t code, const char *text) {
+    send_frame2(HIL_MSG_ERR, &code, 1, text, strlen(text));
+}
+
+static void send_ack(uint32_t next_offset) {
+    uint8_t p[4];
+    put_u32(p, next_offset);
+    send_frame(HIL_MSG_ACK, p, sizeof(p));
+}
+
+static void send_info(void) {
+    static const char board_part[] = " proto=1 chunk=" HIL_STR(HIL_CHUNK_MAX) " build=" HIL_BUILD_ID " board=";
+    char tail[48];
+    const char *name = hil_board_name();
+    size_t n = 0;
+    while (name[n] && n < sizeof(tail) - 24) {
+        tail[n] = name[n];
+        n++;
+    }
+    // clock=<hz> blob_max=<bytes>, formatted without printf to keep flash small.
+    const char *keys[2] = {" clock=", " blob_max="};
+    uint32_t values[2] = {hil_board_clock_hz(), (uint32_t)hil_vm_blob_max()};
+    char text[160];
+    size_t len = 0;
+    const char *vm = hil_vm_info();
+    while (*vm && len < sizeof(text) - 1) {
+        text[len++] = *vm++;
+    }
+    for (const char *p = board_part; *p && len < sizeof(text) - 1; p++) {
+        text[len++] = *p;
+    }
+    for (size_t i = 0; i < n && len < sizeof(text) - 1; i++) {
+        text[len++] = tail[i];
+    }
+    for (int k = 0; k < 2; k++) {
+        for (const char *p = keys[k]; *p && len < sizeof(text) - 1; p++) {
+            text[len++] = *p;
+        }
+        char digits[10];
+        int d = 0;
+        uint32_t v = values[k];
+        do {
+            digits[d++] = '0' + v % 10;
+            v /= 10;
+        } while (v);
+        while (d && len < sizeof(text) - 1) {
+            text[len++] = digits[--d];
+        }
+    }
+    send_frame(HIL_MSG_INFO, text, len);
+}
+
+static void flush_out(void) {
+    if (out_len) {
+        send_frame(out_kind, out_buf, out_len);
+        out_len = 0;
+    }
+}
+
+static void buffer_out(uint8_t kind, const char *data, size_t len) {
+    if (kind != out_kind) {
+        flush_out();
+        out_kind = kind;
+    }
+    while (len) {
+        size_t n = HIL_OUT_BUF_LEN - out_len;
+        if (n > len) {
+            n = len;
+        }
+        memcpy(out_buf + out_len, data, n);
+        out_len += n;
+        data += n;
+        len -= n;
+        if (out_len == HIL_OUT_BUF_LEN) {
+            flush_out();
+        }
+    }
+}
+
+static void write_out(const char *data, size_t len) {
+    buffer_out(HIL_MSG_OUT, data, len);
+}
+
+static void write_trace(const char *data, size_t len) {
+    buffer_out(HIL_MSG_TRACE, data, len);
+}
+
+static void send_status(const hil_result_t *res) {
+    uint8_t p[HIL_STATUS_PAYLOAD_LEN];
+    p[0] = res->status;
+    put_u32(p + 1, (uint32_t)res->run_cycles);
+    put_u32(p + 5, (uint32_t)(res->run_cycles >> 32));
+    put_u32(p + 9, (uint32_t)res->load_cycles);
+    put_u32(p + 13, (uint32_t)(res->load_cycles >> 32));
+    put_u32(p + 17, res->heap_used);
+    put_u32(p + 21, res->heap_peak);
+    put_u32(p + 25, res->stack_peak);
+    put_u32(p + 29, res->fault_pc);
+    flush_out();
+    send_frame(HIL_MSG_STATUS, p, sizeof(p));
+}
+
+void hil_booter_report_fault(uint32_t pc) {
+    if (running) {
+        hil_result_t res = {0};
+        res.status = HIL_STATUS_FAULT;
+        res.fault_pc = pc;
+        send_status(&res);
+    }
+}
+
+// Read one well-formed frame into rx_frame; returns its payload length.
+// Bytes before a start-of-frame are skipped; a frame with a bad length or CRC
+// is answered with ERR and dropped, and the scan starts again.
+static size_t receive_frame(void) {
+    for (;;) {
+        while (hil_board_getc() != HIL_FRAME_SOF) {
+        }
+        rx_frame[0] = HIL_FRAME_SOF;
+        for (size_t i = 1; i < HIL_FRAME_HEADER_LEN; i++) {
+            rx_frame[i] = hil_board_getc();
+        }
+        size_t len = rx_frame[4] | (rx_frame[5] << 8);
+        reply_seq = rx_frame[3];
+        if (len > HIL_RX_PAYLOAD_MAX) {
+            send_err(HIL_ERR_BAD_FRAME, "frame too long");
+            continue;
+        }
+        for (size_t i = 0; i < len + HIL_FRAME_CRC_LEN; i++) {
+            rx_frame[HIL_FRAME_HEADER_LEN + i] = hil_board_getc();
+        }
+        uint32_t crc = hil_crc32(0, rx_frame + 1, HIL_FRAME_HEADER_LEN - 1 + len);
+        if (crc != get_u32(rx_frame + HIL_FRAME_HEADER_LEN + len)) {
+            send_err(HIL_ERR_BAD_FRAME, "bad CRC");
+            continue;
+        }
+        if (rx_frame[1] != HIL_PROTO_VERSION) {
+            send_err(HIL_ERR_BAD_VERSION, "protocol version " HIL_STR(HIL_PROTO_VERSION) " expected");
+            continue;
+        }
+        return len;
+    }
+}
+
+static void run_blob(void) {
+    if (hil_crc32(0, blob.buf, blob.len) != blob.crc) {
+        blob.buf = NULL;
+        send_err(HIL_ERR_BLOB_CRC, "blob CRC mismatch");
+        return;
+    }
+    send_frame(HIL_MSG_RUNNING, NULL, 0);
+    hil_result_t res = {0};
+    uint8_t *buf = blob.buf;
+    blob.buf = NULL;
+    running = 1;
+    hil_board_stack_paint();
+    hil_vm_run(buf, blob.len, write_out, write_trace, &res);
+    res.stack_peak = hil_board_stack_peak();
+    running = 0;
+    send_status(&res);
+}
+
+// Store data at offset; answer ACK, or run the blob once it is complete.
+static void accept_data(uint32_t offset, const uint8_t *data, size_t len) {
+    if (blob.buf == NULL || offset > blob.received || len > blob.len - offset) {
+        send_err(HIL_ERR_BAD_OFFSET, "data outside the blob");
+        return;
+    }
+    // A repeated chunk (its ACK was lost) is stored again: same bytes.
+    memcpy(blob.buf + offset, data, len);
+    if (offset + len > blob.received) {
+        blob.received = offset + len;
+    }
+    if (blob.received == blob.len && (blob.flags & HIL_LOAD_RUN)) {
+        run_blob();
+    } else {
+        send_ack(blob.received);
+    }
+}
+
+static void handle_load(const uint8_t *p, size_t len) {
+    if (len < HIL_LOAD_HEADER_LEN) {
+        send_err(HIL_ERR_BAD_LOAD, "LOAD payload too short");
+        return;
+    }
+    uint32_t total = get_u32(p);
+    // Every LOAD starts a fresh VM: the previous blob and heap are gone.
+    hil_vm_reset();
+    blob.buf = NULL;
+    if (total > hil_vm_blob_max()) {
+        send_err(HIL_ERR_OVERSIZE, "blob larger than blob_max");
+        return;
+    }
+    blob.buf = hil_vm_blob_alloc(total);
+    if (blob.buf == NULL) {
+        send_err(HIL_ERR_NO_MEMORY, "no heap for the blob");
+        return;
+    }
+    blob.len = total;
+    blob.crc = get_u32(p + 4);
+    blob.flags = p[8];
+    blob.received = 0;
+    accept_data(0, p + HIL_LOAD_HEADER_LEN, len - HIL_LOAD_HEADER_LEN);
+}
+
+void hil_booter_main(void) {
+    hil_vm_reset();
+    reply_seq = 0;
+    send_info(); // the ready line: the host waits for it after a reset
+    for (;;) {
+        size_t len = receive_frame();
+        const uint8_t *payload = rx_frame + HIL_FRAME_HEADER_LEN;
+        switch (rx_frame[2]) {
+            case HIL_MSG_HELLO:
+                send_info();
+                break;
+            case HIL_MSG_LOAD:
+                handle_load(payload, len);
+                break;
+            case HIL_MSG_DATA:
+                if (len < 4) {
+                    send_err(HIL_ERR_BAD_OFFSET, "DATA without offset");
+                } else {
+                    accept_data(get_u32(payload), payload + 4, len - 4);
+                }
+                break;
+            case HIL_MSG_RESET:
+                hil_board_reset();
+                break;
+            default:
+                send_err(HIL_ERR_BAD_TYPE, "unknown message type");
+                break;
+        }
+    }
+}

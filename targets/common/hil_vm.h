@@ -1,0 +1,21 @@
+// The VM profile, C side: what the booter needs from a Python VM.
+// targets/micropython/ implements it for MicroPython; a second VM adds its own.
+#ifndef HIL_VM_H
+#define HIL_VM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "hil_proto.h"
+
+void hil_vm_reset(void);                // fresh VM and heap
+uint8_t *hil_vm_blob_alloc(size_t len); // room for a blob, or NULL
+size_t hil_vm_blob_max(void);           // the largest blob hil_vm_blob_alloc could give
+typedef void (*hil_write_fn)(const char *data, size_t len);
+
+// Load a compiled module from blob[0:len] and run it: the program's output
+// goes to out, a traceback or loader error to trace; res gets the outcome,
+// cycles and memory figures. The blob may be freed when this returns.
+void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn trace, hil_result_t *res);
+const char *hil_vm_info(void);          // "vm=... mpy=... features=... heap=..."
+
+#endif // HIL_VM_H

@@ -1,0 +1,10 @@
+// m0: the roomy Cortex-M0 profile of qemu-m0 (and its host32-m0 mirror).
+// float32, arbitrary-precision ints, a 64 KiB heap.
+#define HIL_CONFIG_NAME "m0"
+#define HIL_HEAP_SIZE 65536
+#define HIL_STACK_LIMIT (6 * 1024)
+
+#define MICROPY_CONFIG_ROM_LEVEL (MICROPY_CONFIG_ROM_LEVEL_EXTRA_FEATURES)
+#define MICROPY_FLOAT_IMPL (MICROPY_FLOAT_IMPL_FLOAT)
+#define MICROPY_LONGINT_IMPL (MICROPY_LONGINT_IMPL_MPZ)
+#define MICROPY_ERROR_REPORTING (MICROPY_ERROR_REPORTING_NORMAL)

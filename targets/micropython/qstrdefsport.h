@@ -1,0 +1,1 @@
+// qstrs specific to the bytecode-hil port (none beyond the core's).

@@ -8,7 +8,7 @@
 #include "hil_vm.h"
 
 #ifndef HIL_CHUNK_MAX
-#define HIL_CHUNK_MAX (256)
+#define HIL_CHUNK_MAX 256
 #endif
 #ifndef HIL_BUILD_ID
 #define HIL_BUILD_ID "unknown"
@@ -99,7 +99,7 @@ static void send_ack(uint32_t next_offset) {
 }
 
 static void send_info(void) {
-    static const char board_part[] = " proto=1 chunk=" HIL_STR(HIL_CHUNK_MAX) " build=" HIL_BUILD_ID " board=";
+    static const char board_part[] = " proto=" HIL_STR(HIL_PROTO_VERSION) " chunk=" HIL_STR(HIL_CHUNK_MAX) " build=" HIL_BUILD_ID " board=";
     char tail[48];
     const char *name = hil_board_name();
     size_t n = 0;
@@ -110,7 +110,7 @@ static void send_info(void) {
     // clock=<hz> blob_max=<bytes>, formatted without printf to keep flash small.
     const char *keys[2] = {" clock=", " blob_max="};
     uint32_t values[2] = {hil_board_clock_hz(), (uint32_t)hil_vm_blob_max()};
-    char text[160];
+    char text[384];
     size_t len = 0;
     const char *vm = hil_vm_info();
     while (*vm && len < sizeof(text) - 1) {

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HIL_PROTO_VERSION (1)
+#define HIL_PROTO_VERSION 1
 #define HIL_STR_(x) #x
 #define HIL_STR(x) HIL_STR_(x)
 #define HIL_FRAME_SOF (0xA5)

@@ -38,6 +38,12 @@ static hil_write_fn stdout_fn;
 #endif
 #define HIL_FEATURE_MODULE(enabled, name) ((enabled) ? ",module:" name : "")
 
+// Booters run bytecode only; native code in a blob is refused by the loader.
+#if MICROPY_EMIT_NATIVE
+#error "bytecode-hil builds carry no native emitter"
+#endif
+#define HIL_MPY_ARCH "none"
+
 #if UINTPTR_MAX > 0xffffffffu
 #define HIL_SMALL_INT_BITS "63"
 #else
@@ -47,7 +53,7 @@ static hil_write_fn stdout_fn;
 static const char vm_info_head[] =
     "vm=micropython version=" MICROPY_VERSION_STRING
     " mpy=" MP_STRINGIFY(MPY_VERSION) "." MP_STRINGIFY(MPY_SUB_VERSION)
-    " arch=" MP_STRINGIFY(MPY_FEATURE_ARCH)
+    " arch=" HIL_MPY_ARCH
     " smallint=" HIL_SMALL_INT_BITS
     " config=" HIL_CONFIG_NAME
     " heap=" MP_STRINGIFY(HIL_HEAP_SIZE)
@@ -63,8 +69,8 @@ const char *hil_vm_info(void) {
             HIL_FEATURE_MODULE(MICROPY_PY_SYS, "sys"),
             HIL_FEATURE_MODULE(MICROPY_PY_GC, "gc"),
             HIL_FEATURE_MODULE(MICROPY_PY_MICROPYTHON, "micropython"),
-            HIL_FEATURE_MODULE(MICROPY_PY_MATH, "math"),
-            HIL_FEATURE_MODULE(MICROPY_PY_CMATH, "cmath"),
+            HIL_FEATURE_MODULE(MICROPY_PY_MATH && MICROPY_PY_BUILTINS_FLOAT, "math"),
+            HIL_FEATURE_MODULE(MICROPY_PY_CMATH && MICROPY_PY_BUILTINS_COMPLEX, "cmath"),
             HIL_FEATURE_MODULE(MICROPY_PY_STRUCT, "struct"),
             HIL_FEATURE_MODULE(MICROPY_PY_ARRAY, "array"),
             HIL_FEATURE_MODULE(MICROPY_PY_COLLECTIONS, "collections"),

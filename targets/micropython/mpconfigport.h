@@ -51,6 +51,9 @@
 typedef intptr_t mp_int_t;
 typedef uintptr_t mp_uint_t;
 typedef long mp_off_t;
+// The default is SSIZE_MAX, which newlib's limits.h lacks; ssize_t is as wide
+// as intptr_t on every target built here, so the value is unchanged on posix.
+#define MP_SSIZE_MAX (INTPTR_MAX)
 
 #define MP_STATE_PORT MP_STATE_VM
 

@@ -14,10 +14,10 @@ endif
 
 SRC_C += boards/posix/board.c shared/runtime/gchelper_generic.c
 
-$(BUILD)/hil-runner: $$(OBJ)
+$(BUILD)/firmware.elf: $$(OBJ)
 	$(ECHO) "LINK $@"
 	$(Q)$(CC) -o $@ $^ $(LDFLAGS) -Wl,--gc-sections -lm
 	$(Q)$(SIZE) $@
 
-all: $(BUILD)/hil-runner
+all: $(BUILD)/firmware.elf
 .DEFAULT_GOAL := all

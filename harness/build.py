@@ -1,0 +1,97 @@
+"""Cached, incremental builds with make.
+
+A build's folder is keyed by the VM source digest and the build's
+configuration, so each configuration keeps its own objects; within it make's
+own dependency tracking rebuilds what changed. A stamp of the port sources
+lets an unchanged build skip make entirely.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BuildError
+from .vmsource import VMSource
+
+
+@dataclass(frozen=True)
+class BuildSpec:
+    name: str                   # e.g. "runner-host32-g030"
+    directory: Path             # where make runs
+    makefile: str | None        # -f argument, relative to directory
+    variables: dict = field(default_factory=dict)
+    product: str = ""           # path of the result, relative to the build folder
+    inputs: tuple = ()          # files and folders whose change triggers make
+    jobs: int = 0               # 0: one per core
+
+    def key(self, source: VMSource) -> str:
+        h = hashlib.sha256()
+        h.update(source.digest.encode())
+        h.update(json.dumps([self.name, self.makefile, sorted(self.variables.items())]).encode())
+        return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    spec: BuildSpec
+    folder: Path
+    product: Path
+    seconds: float
+    ran_make: bool
+    log: Path
+
+    @property
+    def build_id(self) -> str:
+        return self.folder.name.rsplit("-", 1)[-1]
+
+
+def _inputs_stamp(spec: BuildSpec) -> str:
+    h = hashlib.sha256()
+    for item in spec.inputs:
+        item = Path(item)
+        paths = sorted(p for p in item.rglob("*") if p.is_file()) if item.is_dir() else [item]
+        for p in paths:
+            st = p.stat()
+            h.update(f"{p}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def build(spec: BuildSpec, source: VMSource, cache: Path, extra_vars: dict | None = None) -> BuildResult:
+    """Build ``spec`` from ``source`` under ``cache``; reuse what is already built."""
+    folder = cache / "build" / f"{spec.name}-{spec.key(source)}"
+    folder.mkdir(parents=True, exist_ok=True)
+    product = folder / spec.product
+    log = folder / "build.log"
+    stamp_file = folder / "inputs.stamp"
+    started = time.monotonic()
+    # One builder per folder at a time: pytest-xdist workers share the cache.
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stamp = _inputs_stamp(spec)
+        if product.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+            return BuildResult(spec, folder, product, time.monotonic() - started, False, log)
+        variables = {**spec.variables, **(extra_vars or {}), "BUILD": str(folder)}
+        cmd = ["make", "-C", str(spec.directory)]
+        if spec.makefile:
+            cmd += ["-f", spec.makefile]
+        cmd += [f"-j{spec.jobs or os.cpu_count() or 1}"]
+        cmd += [f"{k}={v}" for k, v in sorted(variables.items())]
+        with open(log, "w") as out:
+            out.write(" ".join(cmd) + "\n")
+            out.flush()
+            proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT)
+        if proc.returncode != 0 or not product.exists():
+            tail = "".join(log.read_text(errors="replace").splitlines(True)[-25:])
+            raise BuildError(
+                f"building {spec.name} failed (make exit {proc.returncode}); last lines of {log}:\n{tail}",
+                "fix the error above; the full log is in the file named",
+            )
+        stamp_file.write_text(stamp)
+    return BuildResult(spec, folder, product, time.monotonic() - started, True, log)

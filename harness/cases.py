@@ -1,0 +1,99 @@
+"""Conformance cases: discovery, directives, and what a target must have to run them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+
+_DIRECTIVE = re.compile(r"#\s*(requires|heap|timeout|xfail):\s*(.*?)\s*$")
+_KNOWN_FEATURES = re.compile(r"^(float|double|float32|bigint|module:[A-Za-z_][A-Za-z0-9_]*)$")
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str                   # path below the suite root, without .py: "ints/floordiv"
+    path: Path
+    root: Path
+    requires: frozenset = frozenset()
+    heap: int = 0             # smallest heap it needs, bytes
+    timeout: float | None = None
+    xfail: str = ""           # documented deviation
+    exp_path: Path | None = None
+
+    @property
+    def area(self) -> str:
+        return self.id.split("/", 1)[0] if "/" in self.id else ""
+
+    @property
+    def source(self) -> bytes:
+        return self.path.read_bytes()
+
+    @property
+    def filename(self) -> str:
+        """The name the compiled blob carries into tracebacks."""
+        return self.id + ".py"
+
+
+def parse_directives(path: Path) -> dict:
+    """Read the directive comments at the top of a case (docs/cases.md)."""
+    found: dict = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        match = _DIRECTIVE.match(stripped)
+        if not match:
+            continue
+        key, value = match.groups()
+        where = f"{path}:{number}"
+        if key == "requires":
+            features = value.split()
+            bad = [f for f in features if not _KNOWN_FEATURES.match(f)]
+            if bad:
+                raise ConfigError(f"{where}: unknown feature {', '.join(bad)}",
+                                  "features are float, double, float32, bigint and module:NAME (docs/cases.md)")
+            found["requires"] = frozenset(features)
+        elif key == "heap":
+            try:
+                found["heap"] = int(value.replace("_", ""))
+            except ValueError:
+                raise ConfigError(f"{where}: heap wants a number of bytes, not {value!r}") from None
+        elif key == "timeout":
+            try:
+                found["timeout"] = float(value)
+            except ValueError:
+                raise ConfigError(f"{where}: timeout wants seconds, not {value!r}") from None
+        elif key == "xfail":
+            if not value:
+                raise ConfigError(f"{where}: xfail needs a reason")
+            found["xfail"] = value
+    return found
+
+
+def load_case(path: Path, root: Path) -> Case:
+    path = path.resolve()
+    root = root.resolve()
+    case_id = path.relative_to(root).with_suffix("").as_posix()
+    exp = path.with_suffix(".exp")
+    return Case(id=case_id, path=path, root=root, exp_path=exp if exp.exists() else None,
+                **parse_directives(path))
+
+
+def discover(root: Path) -> list[Case]:
+    """Every case under ``root``, in a stable order."""
+    return [load_case(p, root) for p in sorted(root.rglob("*.py")) if not p.name.startswith("_")]
+
+
+def unmet_needs(case: Case, features: frozenset, heap: int) -> str:
+    """Why a target with ``features`` and ``heap`` bytes cannot run ``case`` ('' if it can)."""
+    missing = sorted(case.requires - features)
+    if missing:
+        return f"target lacks {', '.join(missing)}"
+    if case.heap and heap and case.heap > heap:
+        return f"needs a {case.heap}-byte heap, target has {heap}"
+    return ""

@@ -1,0 +1,93 @@
+"""A live target: a launcher (what brings it up) and a transport (how to talk to it).
+
+``Device.execute`` never lets one case take the run down: a hang is a
+timeout and the target is restarted; a crash of a host runner is a VM crash;
+only losing an emulator or board that cannot be brought back raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InfrastructureError
+from .protocol import DeviceInfo, DeviceRejected, DeviceTimeout, LinkClosed, RunRecord
+from .registry import launchers, transports
+from .targets import Target
+
+
+@dataclass
+class Execution:
+    """What happened when a blob was sent to a device."""
+
+    kind: str                       # completed, timeout, crashed, rejected
+    record: RunRecord | None = None
+    detail: str = ""
+    partial_output: bytes = b""
+    rejection: str = ""             # protocol error name when rejected
+
+
+class Device:
+    def __init__(self, target: Target, firmware: Path, log_dir: Path, launcher_options: dict | None = None):
+        self.target = target
+        self.launcher = launchers.get(target.launcher)(target, firmware, log_dir, launcher_options)
+        self.transport = None
+        self.info: DeviceInfo | None = None
+        self.restarts = 0
+
+    def activate(self) -> DeviceInfo:
+        link = self.launcher.activate()
+        return self._connect(link)
+
+    def deactivate(self) -> None:
+        self.launcher.deactivate()
+        self.transport = None
+
+    def _connect(self, link) -> DeviceInfo:
+        self.transport = transports.get(self.target.transport)(link)
+        try:
+            self.info = self.transport.connect(self.target.startup_timeout)
+        except (DeviceTimeout, LinkClosed) as exc:
+            reason = self.launcher.describe_loss()
+            self.launcher.deactivate()
+            raise InfrastructureError(f"{self.target.name} did not come up: {exc}; {reason}") from None
+        return self.info
+
+    def restart(self) -> DeviceInfo:
+        self.restarts += 1
+        return self._connect(self.launcher.recover())
+
+    def _after_fault(self) -> None:
+        # A board resets itself after a fault and announces itself again; a
+        # host runner exits. Wait briefly for the former, restart otherwise.
+        try:
+            self.info = self.transport.connect(2.0)
+        except (DeviceTimeout, LinkClosed):
+            self.restart()
+
+    def execute(self, blob: bytes, timeout: float) -> Execution:
+        if self.transport is None:
+            self.activate()
+        try:
+            record = self.transport.run(blob, timeout)
+        except DeviceTimeout as exc:
+            self.restart()
+            return Execution("timeout", detail=str(exc), partial_output=exc.output)
+        except LinkClosed as exc:
+            reason = self.launcher.describe_loss()
+            if not self.launcher.loss_is_vm_crash:
+                # The emulator or board went away: bring it back for the next
+                # case, and report this one as an infrastructure failure.
+                try:
+                    self.restart()
+                except InfrastructureError:
+                    self.transport = None
+                raise InfrastructureError(f"lost {self.target.name} during the case: {exc}; {reason}") from None
+            self.restart()
+            return Execution("crashed", detail=f"{reason} ({exc})")
+        except DeviceRejected as exc:
+            return Execution("rejected", detail=str(exc), rejection=exc.name)
+        if record.status == "fault":
+            self._after_fault()
+            return Execution("crashed", record=record, detail=f"CPU fault at PC {record.fault_pc:#010x}")
+        return Execution("completed", record=record)

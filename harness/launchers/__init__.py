@@ -1,0 +1,10 @@
+"""Launchers bring a target up and down: a host process, QEMU, a flashed board.
+
+A launcher has an explicit lifecycle (labgrid style): ``activate()`` starts
+the target and returns a byte link, ``recover()`` restarts it after a hang or
+crash and returns a new link, ``deactivate()`` stops it. ``describe_loss()``
+says why a link went away, and ``loss_is_vm_crash`` tells whether such a loss
+is the VM's fault (a crashed host runner) or the infrastructure's (QEMU gone).
+"""
+
+from . import process, qemu  # noqa: F401  (register)

@@ -1,0 +1,84 @@
+"""Byte links to devices: a child process's pipes, a socket."""
+
+from __future__ import annotations
+
+import os
+import select
+import socket
+import subprocess
+
+from .protocol import LinkClosed
+
+
+class PipeLink:
+    """stdin/stdout of a child process."""
+
+    def __init__(self, proc: subprocess.Popen):
+        self.proc = proc
+        self.rfd = proc.stdout.fileno()
+        os.set_blocking(self.rfd, False)
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.proc.stdin.write(data)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, ValueError, OSError) as exc:
+            raise LinkClosed(f"the runner's input closed: {exc}") from None
+
+    def read(self, size: int, timeout: float) -> bytes:
+        ready, _, _ = select.select([self.rfd], [], [], max(0.0, timeout))
+        if not ready:
+            return b""
+        try:
+            data = os.read(self.rfd, size)
+        except BlockingIOError:
+            return b""
+        if not data:
+            raise LinkClosed("the runner's output closed")
+        return data
+
+    def close(self) -> None:
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+
+class SocketLink:
+    """A connected stream socket (QEMU's serial chardev, a remote board)."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        sock.setblocking(False)
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.sock.setblocking(True)
+            self.sock.sendall(data)
+        except OSError as exc:
+            raise LinkClosed(f"the serial socket closed: {exc}") from None
+        finally:
+            self.sock.setblocking(False)
+
+    def read(self, size: int, timeout: float) -> bytes:
+        ready, _, _ = select.select([self.sock], [], [], max(0.0, timeout))
+        if not ready:
+            return b""
+        try:
+            data = self.sock.recv(size)
+        except BlockingIOError:
+            return b""
+        except OSError as exc:
+            raise LinkClosed(f"the serial socket failed: {exc}") from None
+        if not data:
+            raise LinkClosed("the serial socket closed")
+        return data
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        except OSError:
+            pass

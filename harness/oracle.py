@@ -1,0 +1,82 @@
+"""Expected output: a checked-in .exp file, or CPython's output (cached)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cases import Case
+
+CPYTHON_TIMEOUT = 20.0
+
+
+@dataclass(frozen=True)
+class Expected:
+    text: str = ""
+    origin: str = ""   # "cpython" or ".exp"
+    reason: str = ""   # why a .exp differs from CPython
+    missing: str = ""  # why there is no reference (CPython could not run the case)
+
+
+def observable(output: str, error_line: str = "") -> str:
+    """What a case shows: its output, then the last traceback line if it raised."""
+    return output + (error_line + "\n" if error_line else "")
+
+
+def last_error_line(traceback_text: str) -> str:
+    lines = [line for line in traceback_text.splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ""
+
+
+def read_exp(path: Path) -> Expected:
+    lines = path.read_text(encoding="utf-8").splitlines(True)
+    reason = ""
+    if lines and lines[0].startswith("#"):
+        reason = lines[0][1:].strip()
+        lines = lines[1:]
+    return Expected("".join(lines), ".exp", reason)
+
+
+def run_cpython(path: Path) -> Expected:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env.update(PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1")
+    try:
+        proc = subprocess.run([sys.executable, "-I", str(path)], capture_output=True, cwd=path.parent,
+                              env=env, timeout=CPYTHON_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return Expected(missing=f"CPython did not finish within {CPYTHON_TIMEOUT:g} s")
+    out = proc.stdout.decode("utf-8", "replace")
+    err = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode == 0:
+        return Expected(observable(out), "cpython")
+    last = last_error_line(err)
+    if last.startswith(("SyntaxError", "ImportError", "ModuleNotFoundError", "IndentationError")):
+        return Expected(missing=f"CPython cannot run it: {last}")
+    return Expected(observable(out, last), "cpython")
+
+
+class Oracle:
+    """Expected outputs, with CPython's cached by case content and CPython version."""
+
+    def __init__(self, cache: Path):
+        self.cache = cache / "expected"
+        self.cache.mkdir(parents=True, exist_ok=True)
+        self.tag = f"{sys.implementation.cache_tag}-{sys.version_info.micro}"
+
+    def expected(self, case: Case) -> Expected:
+        if case.exp_path is not None:
+            return read_exp(case.exp_path)
+        key = hashlib.sha256(case.source + self.tag.encode()).hexdigest()
+        stored = self.cache / f"{key}.json"
+        if stored.exists():
+            return Expected(**json.loads(stored.read_text()))
+        result = run_cpython(case.path)
+        tmp = stored.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(result.__dict__))
+        tmp.replace(stored)
+        return result

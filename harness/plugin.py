@@ -1,0 +1,265 @@
+"""The pytest plugin: a thin layer mapping options, fixtures and items onto the library.
+
+Registered through the ``pytest11`` entry point. Every ``*.py`` below a case
+root (ini ``hil_case_roots``, default ``cases``) becomes one item per target.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from .cases import Case, load_case
+from .errors import HarnessError, InfrastructureError
+from .paths import REPORTS_DIR, cache_dir
+from .session import SuiteRun, Toolchain
+from .verdict import CaseResult, Verdict
+
+DEFAULT_TARGET = "host"
+# option, environment variable, default, help
+_OPTIONS = [
+    ("--target", "HIL_TARGET", DEFAULT_TARGET, "target(s) to run the cases on, comma-separated "
+     "(host, host32, ...; see targets/)"),
+    ("--hil-cache", "HIL_CACHE", None, "cache folder for sources, builds and blobs (default: XDG cache)"),
+    ("--vm-src", "HIL_VM_SRC", None, "a MicroPython checkout to build instead of the pinned source"),
+    ("--case-timeout", "HIL_CASE_TIMEOUT", None, "seconds per case, overriding the target's default"),
+    ("--hil-results", "HIL_RESULTS", None, "file to write the run's results to (JSON lines; "
+     "default reports/results-<target>.jsonl)"),
+]
+
+state_key = pytest.StashKey["HilState"]()
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("bytecode-hil", "bytecode-hil conformance runs")
+    for flag, env, default, text in _OPTIONS:
+        group.addoption(flag, default=None, help=f"{text} [env {env}]")
+    parser.addini("hil_case_roots", "folders whose .py files are conformance cases", type="args",
+                  default=["cases"])
+
+
+def _option(config, flag: str):
+    for name, env, default, _ in _OPTIONS:
+        if name == flag:
+            value = config.getoption(flag.lstrip("-").replace("-", "_"))
+            return value if value is not None else os.environ.get(env, default)
+    raise KeyError(flag)
+
+
+class HilState:
+    """Per-process state: the toolchain and one SuiteRun per target, started on first use."""
+
+    def __init__(self, config):
+        self.config = config
+        self.targets = [t.strip() for t in str(_option(config, "--target")).split(",") if t.strip()]
+        self.cache = cache_dir(_option(config, "--hil-cache"))
+        self.vm_src = _option(config, "--vm-src")
+        timeout = _option(config, "--case-timeout")
+        self.timeout = float(timeout) if timeout else None
+        self.case_roots = [Path(config.rootpath, r).resolve() for r in config.getini("hil_case_roots")]
+        self.toolchain: Toolchain | None = None
+        self.runs: dict[str, SuiteRun] = {}
+        self.failures: dict[str, HarnessError] = {}
+        self.results: list[CaseResult] = []
+
+    def suite_run(self, target: str) -> SuiteRun:
+        if target in self.failures:
+            raise self.failures[target]
+        if target not in self.runs:
+            try:
+                if self.toolchain is None:
+                    self.toolchain = Toolchain.prepare(cache=self.cache, vm_src=self.vm_src)
+                self.runs[target] = SuiteRun(target, toolchain=self.toolchain, timeout=self.timeout,
+                                             log_dir=self.cache / "logs").start()
+            except HarnessError as exc:
+                self.failures[target] = exc  # do not rebuild for every case
+                raise
+        return self.runs[target]
+
+    def close(self) -> None:
+        for run in self.runs.values():
+            run.stop()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "hil_case(id, target): a bytecode-hil conformance case on a target")
+    config.addinivalue_line("markers", "hil_infra: needs emulators or boards beyond the host")
+    config.stash[state_key] = HilState(config)
+
+
+def pytest_unconfigure(config):
+    state = config.stash.get(state_key, None)
+    if state is not None:
+        state.close()
+
+
+def _case_root(state: HilState, path: Path) -> Path | None:
+    for root in state.case_roots:
+        if root == path or root in path.parents:
+            return root
+    return None
+
+
+def pytest_collect_file(file_path: Path, parent):
+    state = parent.config.stash[state_key]
+    if file_path.suffix != ".py" or file_path.name.startswith(("_", "test_", "conftest")):
+        return None
+    root = _case_root(state, file_path.resolve())
+    if root is None:
+        return None
+    return CaseFile.from_parent(parent, path=file_path, case_root=root)
+
+
+class CaseFile(pytest.File):
+    def __init__(self, *, case_root: Path, **kwargs):
+        super().__init__(**kwargs)
+        self.case_root = case_root
+
+    def collect(self):
+        state = self.config.stash[state_key]
+        case = load_case(self.path, self.case_root)
+        for target in state.targets:
+            item = CaseItem.from_parent(self, name=target, case=case, target=target)
+            item.add_marker(pytest.mark.hil_case(case.id, target))
+            yield item
+
+
+class CaseVerdict(Exception):
+    """A case ended in fail, vm-crash or timeout."""
+
+    def __init__(self, result: CaseResult):
+        super().__init__(result.summary())
+        self.result = result
+
+
+class CaseItem(pytest.Item):
+    def __init__(self, *, case: Case, target: str, **kwargs):
+        super().__init__(**kwargs)
+        self.case = case
+        self.target = target
+        self.run_for: SuiteRun | None = None
+        self.result: CaseResult | None = None
+
+    def setup(self):
+        # Build and bring-up failures surface here, as errors, not as case failures.
+        self.run_for = self.config.stash[state_key].suite_run(self.target)
+
+    def runtest(self):
+        result = self.run_for.run_case(self.case)
+        self.result = result
+        self.config.stash[state_key].results.append(result)
+        self.user_properties.append(("verdict", result.verdict.value))
+        self.user_properties.append(("figures", json.dumps(result.figures)))
+        if result.verdict is Verdict.SKIP:
+            pytest.skip(result.message)
+        if result.verdict is Verdict.XFAIL:
+            pytest.xfail(result.message)
+        if result.verdict is not Verdict.PASS:
+            raise CaseVerdict(result)
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, CaseVerdict):
+            r = excinfo.value.result
+            lines = [f"{r.verdict.value.upper()}: {r.case_id} on {r.target}", r.message]
+            if r.diff:
+                lines += ["", r.diff.rstrip("\n")]
+            if r.verdict is not Verdict.FAIL and r.actual:
+                lines += ["", "output before it ended:", r.actual.rstrip("\n")]
+            lines += ["", f"case: {self.case.path}"]
+            return "\n".join(lines)
+        if isinstance(excinfo.value, HarnessError):
+            return f"INFRASTRUCTURE: {excinfo.value}"
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.case.id} [{self.target}]"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if isinstance(item, CaseItem) and call.when == "call" and item.result is not None:
+        report.hil_verdict = item.result.verdict.value
+    if call.excinfo is not None and isinstance(call.excinfo.value, InfrastructureError):
+        report.hil_verdict = "infrastructure"
+
+
+def pytest_report_teststatus(report, config):
+    verdict = getattr(report, "hil_verdict", None)
+    if verdict == "vm-crash" and report.failed:
+        return "vm-crash", "C", "VM-CRASH"
+    if verdict == "timeout" and report.failed:
+        return "timeout", "T", "TIMEOUT"
+    if verdict == "infrastructure" and report.failed:
+        return "error", "E", "INFRASTRUCTURE"
+    return None
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    state = config.stash.get(state_key, None)
+    if state is None or not state.results:
+        return
+    tr = terminalreporter
+    tr.section("bytecode-hil")
+    for target in state.targets:
+        results = [r for r in state.results if r.target == target]
+        if not results:
+            continue
+        counts = Counter(r.verdict.value for r in results)
+        order = [v.value for v in Verdict]
+        tr.write_line(f"{target}: " + ", ".join(f"{counts[v]} {v}" for v in order if counts[v]))
+        run = state.runs.get(target)
+        if run is not None:
+            tr.write_line(f"  device: {run.session.info}")
+        path = _write_results(state, target, results)
+        tr.write_line(f"  results: {path}")
+
+
+def _write_results(state: HilState, target: str, results: list[CaseResult]) -> Path:
+    chosen = _option(state.config, "--hil-results")
+    path = Path(chosen) if chosen else REPORTS_DIR / f"results-{target}.jsonl"
+    if len(state.targets) > 1 and chosen:
+        path = path.with_name(f"{path.stem}-{target}{path.suffix}")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        path = path.with_name(f"{path.stem}-{worker}{path.suffix}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as f:
+        for r in results:
+            f.write(json.dumps({"case": r.case_id, "target": r.target, "verdict": r.verdict.value,
+                                "message": r.message, "figures": r.figures, "reference": r.reference,
+                                "time": time.time()}) + "\n")
+    return path
+
+
+@pytest.fixture(scope="session")
+def hil_state(pytestconfig) -> HilState:
+    return pytestconfig.stash[state_key]
+
+
+@pytest.fixture(scope="session")
+def hil_toolchain(hil_state) -> Toolchain:
+    """The VM source and a built mpy-cross."""
+    if hil_state.toolchain is None:
+        hil_state.toolchain = Toolchain.prepare(cache=hil_state.cache, vm_src=hil_state.vm_src)
+    return hil_state.toolchain
+
+
+@pytest.fixture(scope="session")
+def hil_suite(hil_state, hil_toolchain) -> SuiteRun:
+    """A started SuiteRun on the first --target (and its host reference)."""
+    return hil_state.suite_run(hil_state.targets[0])
+
+
+@pytest.fixture(scope="session")
+def hil_compile(hil_toolchain):
+    """Compile Python source text to a blob: hil_compile("print(1)", name="t.py")."""
+    def compile_(source: str, name: str = "snippet.py") -> bytes:
+        return hil_toolchain.compiler.compile(source.encode(), name)
+    return compile_

@@ -1,0 +1,324 @@
+"""Host side of the bytecode-hil loader protocol (docs/protocol.md).
+
+Frames: SOF 0xA5, version, type, seq, u16 length, payload, CRC-32 of
+version..payload. The host sends one request and waits for its answer (stop
+and wait), so a 115200-baud link without flow control never overruns the
+device; a lost or garbled frame is sent again.
+"""
+
+from __future__ import annotations
+
+import struct
+import time
+import zlib
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+from .errors import InfrastructureError, ProtocolError
+
+VERSION = 1
+SOF = 0xA5
+HEADER = struct.Struct("<BBBBH")  # sof, version, type, seq, length
+CRC = struct.Struct("<I")
+MAX_PAYLOAD = 0xFFFF
+
+# Host to device.
+HELLO, LOAD, DATA, RESET = 0x01, 0x02, 0x03, 0x04
+LOAD_RUN = 0x01
+LOAD_HEADER = struct.Struct("<IIB")  # total length, blob CRC, flags
+# Device to host.
+INFO, ACK, ERR, RUNNING, OUT, TRACE, STATUS = 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86
+STATUS_RECORD = struct.Struct("<BQQIIII")
+
+STATUS_NAMES = {0: "ok", 1: "exception", 2: "memory-error", 3: "fault", 4: "load-error"}
+ERROR_NAMES = {
+    1: "bad-frame", 2: "bad-version", 3: "bad-type", 4: "oversize",
+    5: "no-memory", 6: "bad-offset", 7: "blob-crc", 8: "bad-load",
+}
+
+
+class Link(Protocol):
+    """A byte stream to a device: pipes, a socket, a serial port."""
+
+    def write(self, data: bytes) -> None: ...
+
+    def read(self, size: int, timeout: float) -> bytes:
+        """Up to ``size`` bytes; b"" when nothing came within ``timeout``.
+        Raises LinkClosed when the other end is gone."""
+
+    def close(self) -> None: ...
+
+
+class LinkClosed(InfrastructureError):
+    """The other end of the link went away."""
+
+
+class DeviceTimeout(InfrastructureError):
+    """The device did not answer in time."""
+
+    def __init__(self, message: str, output: bytes = b"", trace: str = ""):
+        super().__init__(message)
+        self.output = output
+        self.trace = trace
+
+
+class DeviceRejected(Exception):
+    """The device refused a blob with a protocol error (oversize, CRC, ...)."""
+
+    def __init__(self, code: int, text: str):
+        super().__init__(f"{ERROR_NAMES.get(code, code)}: {text}")
+        self.code = code
+        self.name = ERROR_NAMES.get(code, str(code))
+        self.text = text
+
+
+@dataclass(frozen=True)
+class Frame:
+    type: int
+    seq: int
+    payload: bytes
+
+
+def encode_frame(type_: int, seq: int, payload: bytes = b"", version: int = VERSION) -> bytes:
+    if len(payload) > MAX_PAYLOAD:
+        raise ValueError(f"payload of {len(payload)} bytes does not fit a frame")
+    header = HEADER.pack(SOF, version, type_, seq & 0xFF, len(payload))
+    return header + payload + CRC.pack(zlib.crc32(header[1:] + payload))
+
+
+class FrameDecoder:
+    """Turns a byte stream into frames, skipping noise and corrupt frames."""
+
+    def __init__(self, max_payload: int = MAX_PAYLOAD):
+        self.buffer = bytearray()
+        self.max_payload = max_payload
+        self.dropped = 0  # bytes skipped while looking for a good frame
+
+    def feed(self, data: bytes) -> list[Frame]:
+        self.buffer += data
+        frames = []
+        while True:
+            start = self.buffer.find(SOF)
+            if start < 0:
+                self.dropped += len(self.buffer)
+                self.buffer.clear()
+                break
+            if start:
+                self.dropped += start
+                del self.buffer[:start]
+            if len(self.buffer) < HEADER.size:
+                break
+            _, version, type_, seq, length = HEADER.unpack_from(self.buffer)
+            if length > self.max_payload:
+                self._skip_one()
+                continue
+            end = HEADER.size + length + CRC.size
+            if len(self.buffer) < end:
+                break
+            body = bytes(self.buffer[1:HEADER.size + length])
+            (crc,) = CRC.unpack_from(self.buffer, HEADER.size + length)
+            if crc != zlib.crc32(body) or version != VERSION:
+                self._skip_one()
+                continue
+            frames.append(Frame(type_, seq, bytes(self.buffer[HEADER.size:HEADER.size + length])))
+            del self.buffer[:end]
+        return frames
+
+    def _skip_one(self) -> None:
+        # A false start of frame: resume the scan at the next byte.
+        self.dropped += 1
+        del self.buffer[:1]
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """What a booter announces about itself (its INFO frame)."""
+
+    fields: dict
+
+    @classmethod
+    def parse(cls, payload: bytes) -> "DeviceInfo":
+        fields = {}
+        for item in payload.decode("ascii", "replace").split():
+            key, _, value = item.partition("=")
+            fields[key] = value
+        return cls(fields)
+
+    def get(self, key: str, default: str = "") -> str:
+        return self.fields.get(key, default)
+
+    def number(self, key: str, default: int = 0) -> int:
+        try:
+            return int(self.fields.get(key, default))
+        except ValueError:
+            return default
+
+    @property
+    def features(self) -> frozenset:
+        return frozenset(f for f in self.get("features").split(",") if f)
+
+    @property
+    def heap(self) -> int:
+        return self.number("heap")
+
+    @property
+    def chunk(self) -> int:
+        return self.number("chunk", 256)
+
+    @property
+    def clock_hz(self) -> int:
+        return self.number("clock", 1)
+
+    @property
+    def build_id(self) -> str:
+        return self.get("build")
+
+    def __str__(self) -> str:
+        return " ".join(f"{k}={v}" for k, v in self.fields.items())
+
+
+@dataclass
+class RunRecord:
+    """The device's account of one run."""
+
+    status: str                       # ok, exception, memory-error, fault, load-error
+    output: bytes = b""
+    trace: str = ""
+    run_cycles: int = 0
+    load_cycles: int = 0
+    heap_used: int = 0
+    heap_peak: int = 0
+    stack_peak: int = 0
+    fault_pc: int = 0
+    clock_hz: int = 1
+    wall_seconds: float = 0.0
+    retries: int = 0                  # frames sent again during the transfer
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def run_seconds(self) -> float:
+        return self.run_cycles / self.clock_hz if self.clock_hz else 0.0
+
+
+class BooterClient:
+    """Talks the loader protocol to one device over a Link."""
+
+    def __init__(self, link: Link, frame_timeout: float = 2.0, retries: int = 4,
+                 log: Callable[[str], None] | None = None):
+        self.link = link
+        self.frame_timeout = frame_timeout
+        self.retries = retries
+        self.decoder = FrameDecoder()
+        self.pending: list[Frame] = []
+        self.seq = 0
+        self.info: DeviceInfo | None = None
+        self.log = log or (lambda message: None)
+        self.retries_used = 0
+
+    # --- frames ------------------------------------------------------------
+    def _next_frame(self, deadline: float) -> Frame | None:
+        while not self.pending:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            data = self.link.read(4096, left)
+            if data:
+                self.pending.extend(self.decoder.feed(data))
+        return self.pending.pop(0)
+
+    def _send(self, type_: int, payload: bytes = b"") -> int:
+        self.seq = (self.seq + 1) & 0xFF
+        self.link.write(encode_frame(type_, self.seq, payload))
+        return self.seq
+
+    def _request(self, type_: int, payload: bytes, accept: set[int]) -> Frame:
+        """Send a request until an answer of a type in ``accept`` (or ERR) comes."""
+        for attempt in range(self.retries + 1):
+            seq = self._send(type_, payload)
+            deadline = time.monotonic() + self.frame_timeout
+            while True:
+                frame = self._next_frame(deadline)
+                if frame is None:
+                    self.log(f"no answer to frame type {type_:#x} (attempt {attempt + 1})")
+                    break
+                if frame.type == INFO and type_ != HELLO:
+                    # The device restarted under us: whatever we sent is gone.
+                    self.info = DeviceInfo.parse(frame.payload)
+                    raise LinkClosed("the device restarted during a transfer")
+                if frame.seq != seq:
+                    continue  # a late answer to an earlier request
+                if frame.type == ERR and frame.payload[:1] in (b"\x01",):
+                    self.log("device saw a corrupt frame; sending again")
+                    break
+                if frame.type == ERR:
+                    raise DeviceRejected(frame.payload[0], frame.payload[1:].decode("utf-8", "replace"))
+                if frame.type in accept:
+                    self.retries_used = attempt
+                    return frame
+        raise DeviceTimeout(f"device did not answer frame type {type_:#x} after {self.retries + 1} tries")
+
+    # --- operations --------------------------------------------------------
+    def wait_ready(self, timeout: float) -> DeviceInfo:
+        """Wait for the INFO a booter sends when it starts (its ready line)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            frame = self._next_frame(deadline)
+            if frame is None:
+                raise DeviceTimeout(f"no ready announcement from the device within {timeout:g} s")
+            if frame.type == INFO:
+                self.info = DeviceInfo.parse(frame.payload)
+                return self.info
+
+    def hello(self) -> DeviceInfo:
+        frame = self._request(HELLO, b"", {INFO})
+        self.info = DeviceInfo.parse(frame.payload)
+        return self.info
+
+    def run(self, blob: bytes, timeout: float) -> RunRecord:
+        """Send ``blob``, run it, and collect its output and status."""
+        info = self.info or self.hello()
+        started = time.monotonic()
+        chunk = max(16, info.chunk)
+        first = blob[: chunk + 4 - LOAD_HEADER.size]
+        retries = 0
+        frame = self._request(LOAD, LOAD_HEADER.pack(len(blob), zlib.crc32(blob), LOAD_RUN) + first,
+                              {ACK, RUNNING})
+        retries += self.retries_used
+        offset = len(first)
+        while frame.type == ACK:
+            (offset,) = struct.unpack_from("<I", frame.payload)
+            piece = blob[offset:offset + chunk]
+            frame = self._request(DATA, struct.pack("<I", offset) + piece, {ACK, RUNNING})
+            retries += self.retries_used
+        record = self._collect(frame.seq, timeout)
+        record.clock_hz = info.clock_hz
+        record.wall_seconds = time.monotonic() - started
+        record.retries = retries
+        return record
+
+    def _collect(self, seq: int, timeout: float) -> RunRecord:
+        output = bytearray()
+        trace = bytearray()
+        deadline = time.monotonic() + timeout
+        while True:
+            frame = self._next_frame(deadline)
+            if frame is None:
+                raise DeviceTimeout(f"the case did not finish within {timeout:g} s",
+                                    bytes(output), trace.decode("utf-8", "replace"))
+            if frame.type == INFO:
+                self.info = DeviceInfo.parse(frame.payload)
+                raise LinkClosed("the device restarted while running the case")
+            if frame.seq != seq:
+                continue
+            if frame.type == OUT:
+                output += frame.payload
+            elif frame.type == TRACE:
+                trace += frame.payload
+            elif frame.type == STATUS:
+                if len(frame.payload) < STATUS_RECORD.size:
+                    raise ProtocolError(f"short STATUS record ({len(frame.payload)} bytes)")
+                code, run, load, used, peak, stack, pc = STATUS_RECORD.unpack_from(frame.payload)
+                return RunRecord(STATUS_NAMES.get(code, f"status-{code}"), bytes(output),
+                                 trace.decode("utf-8", "replace"), run, load, used, peak, stack, pc)
+            else:
+                raise ProtocolError(f"unexpected frame type {frame.type:#x} during a run")

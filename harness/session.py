@@ -1,0 +1,141 @@
+"""Running cases on a target: build what it needs, bring it up, judge each case.
+
+``TargetSession`` owns one target (its firmware and live device);
+``SuiteRun`` pairs a target with its host reference and the oracle, and turns
+a case into a ``CaseResult``. Both work without pytest.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import BuildResult
+from .cases import Case, unmet_needs
+from .device import Device, Execution
+from .errors import HarnessError
+from .oracle import Expected, Oracle
+from .paths import cache_dir
+from .registry import vm_profiles
+from .targets import Target, load_target
+from .verdict import CaseResult, Verdict, judge
+from .vms.micropython import CompileError
+
+
+@dataclass
+class Toolchain:
+    """The VM source and compiler shared by every target of a run."""
+
+    cache: Path
+    profile: object
+    source: object
+    compiler: object
+    compiler_build: BuildResult
+
+    @classmethod
+    def prepare(cls, vm: str = "micropython", cache: Path | None = None, vm_src: str | None = None) -> "Toolchain":
+        cache = cache or cache_dir()
+        profile = vm_profiles.get(vm)()
+        source = profile.source(cache, vm_src)
+        compiler, result = profile.build_compiler(source, cache)
+        return cls(cache, profile, source, compiler, result)
+
+
+class TargetSession:
+    """One target: its firmware, built on demand, and its live device."""
+
+    def __init__(self, target: Target, toolchain: Toolchain, log_dir: Path):
+        self.target = target
+        self.toolchain = toolchain
+        self.log_dir = log_dir
+        self.firmware: BuildResult | None = None
+        self.device: Device | None = None
+
+    def start(self) -> "TargetSession":
+        tc = self.toolchain
+        self.firmware = tc.profile.build_firmware(self.target, tc.source, tc.cache)
+        self.device = Device(self.target, self.firmware.product, self.log_dir)
+        self.device.activate()
+        return self
+
+    def stop(self) -> None:
+        if self.device:
+            self.device.deactivate()
+
+    @property
+    def info(self):
+        return self.device.info
+
+    def execute(self, blob: bytes, timeout: float) -> Execution:
+        return self.device.execute(blob, timeout)
+
+
+class SuiteRun:
+    """Runs cases on one target and, where it has one, on its host reference."""
+
+    def __init__(self, target_name: str, *, cache: Path | None = None, vm_src: str | None = None,
+                 log_dir: Path | None = None, timeout: float | None = None, toolchain: Toolchain | None = None):
+        self.target = load_target(target_name)
+        self.toolchain = toolchain or Toolchain.prepare(self.target.vm, cache, vm_src)
+        self.log_dir = log_dir or self.toolchain.cache / "logs"
+        self.timeout = timeout
+        self.oracle = Oracle(self.toolchain.cache)
+        self.session = TargetSession(self.target, self.toolchain, self.log_dir)
+        self.reference: TargetSession | None = None
+        if self.target.reference:
+            self.reference = TargetSession(load_target(self.target.reference), self.toolchain, self.log_dir)
+
+    def start(self) -> "SuiteRun":
+        self.session.start()
+        if self.reference:
+            self.reference.start()
+        return self
+
+    def stop(self) -> None:
+        for s in (self.session, self.reference):
+            if s:
+                s.stop()
+
+    def __enter__(self) -> "SuiteRun":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def skip_reason(self, case: Case) -> str:
+        info = self.session.info
+        return unmet_needs(case, info.features, info.heap)
+
+    def case_timeout(self, case: Case) -> float:
+        return case.timeout or self.timeout or self.target.timeout
+
+    def run_case(self, case: Case) -> CaseResult:
+        started = time.monotonic()
+        reason = self.skip_reason(case)
+        if reason:
+            return CaseResult(case.id, self.target.name, Verdict.SKIP, message=reason)
+        try:
+            blob = self.toolchain.compiler.compile(case.source, case.filename)
+        except CompileError as exc:
+            return CaseResult(case.id, self.target.name, Verdict.FAIL, message=f"mpy-cross rejected the case:\n{exc}")
+        problem = self.toolchain.profile.check_blob(blob, self.session.info)
+        if problem:
+            return CaseResult(case.id, self.target.name, Verdict.FAIL,
+                              message=f"the blob does not suit {self.target.name}: {problem}")
+        timeout = self.case_timeout(case)
+        run = self.session.execute(blob, timeout)
+        ref_run = self.reference.execute(blob, timeout) if self.reference else None
+        # CPython is asked only when there is an output to compare: a case
+        # that hangs on the target may hang CPython too.
+        expected = self.oracle.expected(case) if run.kind == "completed" else Expected()
+        result = judge(case, self.target.name, self.session.info.heap, expected, run, ref_run,
+                       self.reference.target.name if self.reference else "")
+        result.figures["blob_bytes"] = len(blob)
+        result.figures["case_seconds"] = time.monotonic() - started
+        if ref_run and ref_run.record and run.record and ref_run.record.run_seconds:
+            result.figures["device_host_ratio"] = run.record.run_seconds / ref_run.record.run_seconds
+        return result
+
+
+__all__ = ["SuiteRun", "TargetSession", "Toolchain", "HarnessError"]

@@ -1,0 +1,80 @@
+"""Target descriptions: targets/<name>/target.toml, validated on load."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+from .paths import TARGETS_DIR
+
+# key: (type, required)
+_SCHEMA = {
+    "name": (str, True),
+    "description": (str, True),
+    "vm": (str, True),
+    "config": (str, True),
+    "board": (str, True),
+    "launcher": (str, True),
+    "transport": (str, True),
+    "reference": (str, False),
+    "timeout": ((int, float), False),
+    "make": (dict, False),
+    "memory": (dict, False),
+    "qemu": (dict, False),
+    "startup_timeout": ((int, float), False),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    description: str
+    vm: str
+    config: str          # the VM profile's feature configuration
+    board: str           # board layer folder under targets/boards/
+    launcher: str        # registry name: process, qemu, ...
+    transport: str       # registry name: booter, ...
+    path: Path
+    reference: str = ""  # target whose output this one must match byte for byte
+    timeout: float = 10.0
+    startup_timeout: float = 20.0
+    make: dict = field(default_factory=dict)    # extra make variables for the build
+    memory: dict = field(default_factory=dict)  # flash / ram budget in bytes
+    qemu: dict = field(default_factory=dict)    # machine, globals, icount
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+
+def available_targets(root: Path = TARGETS_DIR) -> list[str]:
+    return sorted(p.parent.name for p in root.glob("*/target.toml"))
+
+
+def load_target(name: str, root: Path = TARGETS_DIR) -> Target:
+    path = root / name / "target.toml"
+    if not path.exists():
+        raise ConfigError(f"no target named {name!r}",
+                          f"available targets: {', '.join(available_targets(root)) or 'none'}")
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    for key, value in data.items():
+        if key not in _SCHEMA:
+            raise ConfigError(f"{path}: unknown key {key!r}", f"known keys: {', '.join(_SCHEMA)}")
+        kind, _ = _SCHEMA[key]
+        if not isinstance(value, kind):
+            raise ConfigError(f"{path}: {key!r} has the wrong type ({type(value).__name__})")
+    missing = [k for k, (_, required) in _SCHEMA.items() if required and k not in data]
+    if missing:
+        raise ConfigError(f"{path}: missing {', '.join(missing)}")
+    if data["name"] != name:
+        raise ConfigError(f"{path}: name {data['name']!r} does not match its folder {name!r}")
+    for key in ("memory",):
+        for k, v in data.get(key, {}).items():
+            if not isinstance(v, int) or v <= 0:
+                raise ConfigError(f"{path}: {key}.{k} must be a positive number of bytes")
+    return Target(path=path, **data)

@@ -1,0 +1,3 @@
+"""Transports speak to a running target over a link: push a blob, run it."""
+
+from . import booter  # noqa: F401  (register)

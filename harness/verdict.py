@@ -1,0 +1,118 @@
+"""Verdicts: every case ends as exactly one of them."""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from dataclasses import dataclass, field
+
+from .cases import Case
+from .device import Execution
+from .oracle import Expected, last_error_line, observable
+
+
+class Verdict(str, enum.Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    VM_CRASH = "vm-crash"
+    TIMEOUT = "timeout"
+    SKIP = "skip"
+    XFAIL = "xfail"
+
+
+@dataclass
+class CaseResult:
+    case_id: str
+    target: str
+    verdict: Verdict
+    message: str = ""
+    diff: str = ""
+    actual: str = ""
+    expected: str = ""
+    figures: dict = field(default_factory=dict)  # cycles, heap, timings
+    reference: dict = field(default_factory=dict)
+
+    def summary(self) -> str:
+        text = f"{self.verdict.value}: {self.case_id} on {self.target}"
+        return f"{text}: {self.message}" if self.message else text
+
+
+def unified(expected: str, actual: str, from_name: str, to_name: str) -> str:
+    return "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
+                                        from_name, to_name, n=3))
+
+
+def device_observable(execution: Execution) -> str:
+    record = execution.record
+    if record is None:
+        return execution.partial_output.decode("utf-8", "replace")
+    error = last_error_line(record.trace) if record.status in ("exception", "memory-error") else ""
+    return observable(record.output.decode("utf-8", "replace"), error)
+
+
+def figures(execution: Execution) -> dict:
+    r = execution.record
+    if r is None:
+        return {}
+    return {"status": r.status, "run_cycles": r.run_cycles, "load_cycles": r.load_cycles,
+            "clock_hz": r.clock_hz, "run_seconds": r.run_seconds, "heap_used": r.heap_used,
+            "heap_peak": r.heap_peak, "stack_peak": r.stack_peak, "wall_seconds": r.wall_seconds,
+            "retries": r.retries}
+
+
+def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution,
+          reference: Execution | None = None, reference_name: str = "") -> CaseResult:
+    """Decide a case's verdict from its run and, where the target has one, its host reference's run."""
+    actual = device_observable(run)
+    result = CaseResult(case.id, target, Verdict.PASS, actual=actual, expected=expected.text,
+                        figures=figures(run))
+    if reference is not None:
+        result.reference = {"target": reference_name, **figures(reference)}
+
+    def done(verdict: Verdict, message: str, diff: str = "") -> CaseResult:
+        if verdict is Verdict.FAIL and case.xfail:
+            verdict, message = Verdict.XFAIL, f"{case.xfail} ({message})"
+        result.verdict, result.message, result.diff = verdict, message, diff
+        return result
+
+    if run.kind == "timeout":
+        return done(Verdict.TIMEOUT, f"no result within the time limit ({run.detail}); target restarted")
+    if run.kind == "crashed":
+        trace = run.record.trace if run.record else ""
+        return done(Verdict.VM_CRASH, run.detail + (f"\n{trace}" if trace else ""))
+    if run.kind == "rejected":
+        if run.rejection in ("oversize", "no-memory"):
+            return done(Verdict.SKIP, f"too large for target: the device refused the blob ({run.detail})")
+        return done(Verdict.FAIL, f"the device refused the blob: {run.detail}")
+    record = run.record
+    if record.status == "load-error":
+        return done(Verdict.FAIL, f"the VM's loader rejected the blob: {last_error_line(record.trace)}")
+    if expected.missing:
+        return done(Verdict.SKIP, f"no reference: {expected.missing}")
+    if record.status == "memory-error" and "MemoryError" not in expected.text:
+        if reference is not None and reference.record and reference.record.status != "memory-error":
+            return done(Verdict.FAIL, f"ran out of memory on {target} but not on its host reference "
+                                      f"{reference_name} (heap {heap} bytes)")
+        return done(Verdict.SKIP, f"too large for target: MemoryError with a {heap}-byte heap "
+                                  f"(peak {record.heap_peak} bytes)")
+    error = last_error_line(record.trace)
+    if record.status == "exception" and error.startswith(("NotImplementedError", "ImportError")) \
+            and error not in expected.text:
+        # The VM says its configuration leaves this out: the case cannot run here.
+        return done(Verdict.SKIP, f"unsupported on {target}: {error}")
+    if actual != expected.text:
+        origin = "expected (CPython)" if expected.origin == "cpython" else f"expected ({case.id}.exp)"
+        return done(Verdict.FAIL, "output differs from the expected output",
+                    unified(expected.text, actual, origin, f"actual ({target})"))
+    if reference is not None:
+        ref_actual = device_observable(reference)
+        full_device = actual + (run.record.trace or "")
+        full_ref = ref_actual + (reference.record.trace if reference.record else "")
+        if reference.kind != "completed" or full_device != full_ref:
+            return done(Verdict.FAIL, f"output differs from the host reference {reference_name}",
+                        unified(full_ref, full_device, f"reference ({reference_name})", f"actual ({target})"))
+    if case.xfail:
+        # Strict: a deviation that no longer happens must be undocumented.
+        result.verdict = Verdict.FAIL
+        result.message = f"documented deviation did not occur (xfail: {case.xfail}); remove the xfail directive"
+    return result

@@ -1,0 +1,138 @@
+"""The MicroPython profile: pinned source, mpy-cross, runner and firmware builds,
+and the .mpy format's header."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..build import BuildResult, BuildSpec, build
+from ..errors import ConfigError
+from ..paths import TARGETS_DIR
+from ..registry import vm_profiles
+from ..targets import Target
+from ..vmsource import SourcePin, VMSource, checkout_source, pinned_source
+
+# MicroPython 1.23.0's core (py/, shared/, tools/, mpy-cross/), as shipped in
+# this PyPI source archive. Its sha256 was measured when the pin was made.
+PIN = SourcePin(
+    package="mpy-cross-v6-3",
+    version="1.1.1",
+    sha256="55414c358f5844c784e76d3b253cbd7af5f243ddd4c0b47a26d3875d628df300",
+    size=668271,
+    subdir="micropython",
+)
+REQUIRED_FILES = ["py/mkenv.mk", "py/py.mk", "py/mkrules.mk", "py/persistentcode.c",
+                  "mpy-cross/Makefile", "mpy-cross/main.c", "shared/runtime/gchelper_generic.c"]
+SOURCE_SUBDIRS = ["py", "shared", "mpy-cross", "extmod"]
+
+MPY_MAGIC = ord("M")
+MPY_VERSION = 6
+
+
+class CompileError(Exception):
+    """mpy-cross rejected a program; the message is the compiler's."""
+
+
+@dataclass(frozen=True)
+class MpyHeader:
+    version: int
+    sub_version: int
+    arch: int
+    small_int_bits: int
+
+    @classmethod
+    def parse(cls, blob: bytes) -> "MpyHeader | None":
+        if len(blob) < 4 or blob[0] != MPY_MAGIC:
+            return None
+        return cls(blob[1], blob[2] & 3, blob[2] >> 2, blob[3])
+
+
+class Compiler:
+    """mpy-cross with a cache of compiled blobs keyed by source and compiler."""
+
+    def __init__(self, executable: Path, cache: Path, options: tuple[str, ...] = ()):
+        self.executable = executable
+        self.cache = cache / "blobs"
+        self.options = options
+        self.identity = hashlib.sha256(executable.read_bytes()).hexdigest()[:16]
+
+    def compile(self, source: bytes, name: str) -> bytes:
+        """Compile ``source``; ``name`` is the file name tracebacks show."""
+        key = hashlib.sha256(b"\0".join([self.identity.encode(), name.encode(),
+                                         " ".join(self.options).encode(), source])).hexdigest()
+        cached = self.cache / key[:2] / f"{key}.mpy"
+        if cached.exists():
+            return cached.read_bytes()
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp_src = cached.with_suffix(".py.tmp")
+        tmp_out = cached.with_suffix(f".{id(self)}.tmp")
+        tmp_src.write_bytes(source)
+        try:
+            proc = subprocess.run([str(self.executable), *self.options, "-s", name, "-o", str(tmp_out),
+                                   str(tmp_src)], capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise CompileError((proc.stderr or proc.stdout).strip().replace(str(tmp_src), name))
+            blob = tmp_out.read_bytes()
+            tmp_out.replace(cached)  # atomic: parallel workers may race here
+            return blob
+        finally:
+            tmp_src.unlink(missing_ok=True)
+            tmp_out.unlink(missing_ok=True)
+
+
+@vm_profiles.register("micropython")
+class MicroPythonProfile:
+    name = "micropython"
+    pin = PIN
+
+    def source(self, cache: Path, vm_src: str | None = None, archive: Path | None = None) -> VMSource:
+        if vm_src:
+            return checkout_source(vm_src, REQUIRED_FILES, SOURCE_SUBDIRS)
+        return pinned_source(PIN, cache, REQUIRED_FILES, archive=archive)
+
+    def compiler_spec(self, source: VMSource) -> BuildSpec:
+        return BuildSpec(name="mpy-cross", directory=source.root / "mpy-cross", makefile=None,
+                         product="mpy-cross", inputs=())
+
+    def build_compiler(self, source: VMSource, cache: Path) -> tuple[Compiler, BuildResult]:
+        result = build(self.compiler_spec(source), source, cache)
+        return Compiler(result.product, cache), result
+
+    def firmware_spec(self, target: Target, source: VMSource, with_compiler: bool = False) -> BuildSpec:
+        config = TARGETS_DIR / "micropython" / "configs" / f"{target.config}.h"
+        if not config.exists():
+            raise ConfigError(f"target {target.name}: no MicroPython configuration {config.name}",
+                              f"add {config} or name an existing one in {target.path}")
+        board = TARGETS_DIR / "boards" / target.board
+        if not (board / "board.mk").exists():
+            raise ConfigError(f"target {target.name}: no board layer {board}")
+        variables = {"MPY_DIR": str(source.root), "CONFIG": target.config, "BOARD": target.board,
+                     "COMPILER": "1" if with_compiler else "0", **target.make}
+        suffix = "-compiler" if with_compiler else ""
+        name = f"{target.board}-{target.config}{suffix}-" + "-".join(f"{v}" for _, v in sorted(target.make.items()))
+        return BuildSpec(name=name.rstrip("-"), directory=TARGETS_DIR, makefile="micropython/port.mk",
+                         variables=variables, product="firmware.elf",
+                         inputs=(TARGETS_DIR / "common", TARGETS_DIR / "micropython", board))
+
+    def build_firmware(self, target: Target, source: VMSource, cache: Path,
+                       with_compiler: bool = False) -> BuildResult:
+        spec = self.firmware_spec(target, source, with_compiler)
+        # The build id names the configuration and source, so a board can
+        # tell whether it already runs this firmware.
+        return build(spec, source, cache, extra_vars={"BUILD_ID": spec.key(source)})
+
+    def check_blob(self, blob: bytes, info) -> str | None:
+        """Why the device described by ``info`` cannot load ``blob``, or None."""
+        header = MpyHeader.parse(blob)
+        if header is None:
+            return "not a .mpy file (no 'M' header)"
+        want = info.get("mpy", "")
+        if want and header.arch == 0 and not want.startswith(f"{header.version}."):
+            return f".mpy version {header.version}, device accepts {want}"
+        small = info.number("smallint", 0)
+        if small and header.small_int_bits > small:
+            return f".mpy uses {header.small_int_bits}-bit small ints, device has {small}"
+        return None

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Install what bytecode-hil needs on a Debian machine: the Debian packages for
+# building and emulating, and a virtualenv (.venv) with the harness in it.
+# Safe to run again: it installs only what is missing. Used by `make setup`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(make gcc python3-venv gcc-multilib gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)
+VENV=${HIL_VENV:-.venv}
+
+say() { echo "setup: $*"; }
+
+missing=()
+for pkg in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+    say "installing Debian packages: ${missing[*]}"
+    if [ "$(id -u)" -ne 0 ]; then
+        SUDO=sudo
+    else
+        SUDO=
+    fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+    say "Debian packages present"
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x "$VENV/bin/python" ]; then
+    say "creating virtualenv $VENV"
+    "$PYTHON" -m venv "$VENV"
+fi
+stamp="$VENV/.bytecode-hil-installed"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    say "installing the harness and its Python dependencies into $VENV"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e .
+    touch "$stamp"
+else
+    say "virtualenv up to date"
+fi

@@ -21,6 +21,9 @@ SOF = 0xA5
 HEADER = struct.Struct("<BBBBH")  # sof, version, type, seq, length
 CRC = struct.Struct("<I")
 MAX_PAYLOAD = 0xFFFF
+# Devices send short frames (INFO is the longest); a longer length field is a
+# false start of frame, and waiting for its bytes would stall the link.
+MAX_DEVICE_PAYLOAD = 1024
 
 # Host to device.
 HELLO, LOAD, DATA, RESET = 0x01, 0x02, 0x03, 0x04
@@ -109,7 +112,7 @@ class FrameDecoder:
             if len(self.buffer) < HEADER.size:
                 break
             _, version, type_, seq, length = HEADER.unpack_from(self.buffer)
-            if length > self.max_payload:
+            if version != VERSION or length > self.max_payload:
                 self._skip_one()
                 continue
             end = HEADER.size + length + CRC.size
@@ -117,7 +120,7 @@ class FrameDecoder:
                 break
             body = bytes(self.buffer[1:HEADER.size + length])
             (crc,) = CRC.unpack_from(self.buffer, HEADER.size + length)
-            if crc != zlib.crc32(body) or version != VERSION:
+            if crc != zlib.crc32(body):
                 self._skip_one()
                 continue
             frames.append(Frame(type_, seq, bytes(self.buffer[HEADER.size:HEADER.size + length])))
@@ -208,7 +211,7 @@ class BooterClient:
         self.link = link
         self.frame_timeout = frame_timeout
         self.retries = retries
-        self.decoder = FrameDecoder()
+        self.decoder = FrameDecoder(MAX_DEVICE_PAYLOAD)
         self.pending: list[Frame] = []
         self.seq = 0
         self.info: DeviceInfo | None = None

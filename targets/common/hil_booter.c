@@ -169,6 +169,11 @@ static void buffer_out(uint8_t kind, const char *data, size_t len) {
 
 static void write_out(const char *data, size_t len) {
     buffer_out(HIL_MSG_OUT, data, len);
+    // Whole lines go out at once, so a case that then hangs or faults still
+    // shows what it printed.
+    if (len && data[len - 1] == '\n') {
+        flush_out();
+    }
 }
 
 static void write_trace(const char *data, size_t len) {

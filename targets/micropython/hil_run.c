@@ -138,6 +138,11 @@ void hil_vm_reset(void) {
     mp_stack_set_limit(HIL_STACK_LIMIT);
     gc_init(heap, (uint8_t *)heap + sizeof(heap));
     mp_init();
+    #if MICROPY_OPT_MAP_LOOKUP_CACHE
+    // mp_init() keeps the map lookup cache, so a run after another that
+    // warmed it took fewer cycles; a cold cache makes runs repeatable.
+    memset(MP_STATE_VM(map_lookup_cache), 0, sizeof(MP_STATE_VM(map_lookup_cache)));
+    #endif
     vm_started = true;
 }
 
@@ -168,6 +173,26 @@ static void report_exception(mp_obj_t exc, hil_write_fn trace, hil_result_t *res
     mp_obj_print_exception(&print, exc);
 }
 
+// A blob reader that raises at the end of the blob. MicroPython's memory
+// reader returns an end marker the loader reads as 0xff bytes, so a truncated
+// .mpy would make it read forever.
+typedef struct _blob_reader_t {
+    const uint8_t *cur;
+    const uint8_t *end;
+} blob_reader_t;
+
+static mp_uint_t blob_readbyte(void *data) {
+    blob_reader_t *r = data;
+    if (r->cur == r->end) {
+        mp_raise_ValueError(MP_ERROR_TEXT("truncated .mpy"));
+    }
+    return *r->cur++;
+}
+
+static void blob_close(void *data) {
+    (void)data;
+}
+
 void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn trace, hil_result_t *res) {
     stdout_fn = out;
     memset(res, 0, sizeof(*res));
@@ -179,7 +204,9 @@ void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn 
         mp_module_context_t *context = m_new_obj(mp_module_context_t);
         context->module.globals = mp_globals_get();
         mp_compiled_module_t compiled = {.context = context};
-        mp_raw_code_load_mem(blob, len, &compiled);
+        blob_reader_t blob_reader = {blob, blob + len};
+        mp_reader_t reader = {&blob_reader, blob_readbyte, blob_close};
+        mp_raw_code_load(&reader, &compiled);
         module_fun = mp_make_function_from_proto_fun(compiled.rc, context, NULL);
         nlr_pop();
     } else {

@@ -1,0 +1,33 @@
+# bytecode-hil: the commands README.md documents. Each target runs the
+# set-up first (tools/setup.sh), which installs only what is missing.
+VENV ?= .venv
+PYTEST = $(VENV)/bin/pytest
+PYTHON = $(VENV)/bin/python
+TARGET ?= host
+PYTEST_ARGS ?=
+
+# pytest exits 5 when it ran no test: that must fail loudly, not pass.
+define run_pytest
+	$(PYTEST) $(1); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+endef
+
+.PHONY: setup suite test bench clean
+
+setup:
+	@bash tools/setup.sh
+
+## Run the conformance suite on $(TARGET).
+suite: setup
+	@$(call run_pytest,--target=$(TARGET) $(PYTEST_ARGS))
+
+## Run the harness's own tests.
+test: setup
+	@$(call run_pytest,tests $(PYTEST_ARGS))
+
+## Measure build times and per-case speed (figures, not asserts).
+bench: setup
+	$(PYTHON) -m bench
+
+clean:
+	rm -rf $(VENV) reports/*.jsonl

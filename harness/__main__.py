@@ -1,0 +1,151 @@
+"""Command line: the harness without pytest.
+
+    python -m harness targets
+    python -m harness build --target host32 [--target qemu-m0]
+    python -m harness compile prog.py -o prog.mpy
+    python -m harness run --target host32 prog.py [more.py ...]
+    python -m harness suite --target host32 [cases/ints ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from .cases import discover, load_case
+from .errors import HarnessError
+from .paths import CASES_DIR, cache_dir
+from .session import SuiteRun, TargetSession, Toolchain
+from .targets import available_targets, load_target
+from .verdict import Verdict
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--hil-cache", help="cache folder (default: $HIL_CACHE or the XDG cache)")
+    parser.add_argument("--vm-src", help="a MicroPython checkout to build instead of the pinned source")
+
+
+def _toolchain(args) -> Toolchain:
+    return Toolchain.prepare(cache=cache_dir(args.hil_cache), vm_src=args.vm_src)
+
+
+def cmd_targets(args) -> int:
+    for name in available_targets():
+        t = load_target(name)
+        ref = f" (reference: {t.reference})" if t.reference else ""
+        print(f"{name:12} {t.description}{ref}")
+    return 0
+
+
+def cmd_build(args) -> int:
+    tc = _toolchain(args)
+    print(f"source   {tc.source.origin} ({tc.source.short()}) at {tc.source.root}")
+    cb = tc.compiler_build
+    print(f"compiler {cb.product} ({'built' if cb.ran_make else 'cached'}, {cb.seconds:.2f} s)")
+    for name in args.target or []:
+        target = load_target(name)
+        result = tc.profile.build_firmware(target, tc.source, tc.cache)
+        print(f"{name:8} {result.product} ({'built' if result.ran_make else 'cached'}, {result.seconds:.2f} s)")
+    return 0
+
+
+def cmd_compile(args) -> int:
+    tc = _toolchain(args)
+    src = Path(args.file)
+    blob = tc.compiler.compile(src.read_bytes(), src.name)
+    out = Path(args.output or src.with_suffix(".mpy"))
+    out.write_bytes(blob)
+    print(f"{out}: {len(blob)} bytes")
+    return 0
+
+
+def cmd_run(args) -> int:
+    tc = _toolchain(args)
+    session = TargetSession(load_target(args.target), tc, tc.cache / "logs").start()
+    worst = 0
+    try:
+        print(f"# {session.info}", file=sys.stderr)
+        for name in args.files:
+            path = Path(name)
+            blob = path.read_bytes() if path.suffix == ".mpy" else tc.compiler.compile(path.read_bytes(), path.name)
+            run = session.execute(blob, args.timeout or session.target.timeout)
+            r = run.record
+            if r is not None:
+                sys.stdout.write(r.output.decode("utf-8", "replace"))
+                sys.stdout.flush()
+                sys.stderr.write(r.trace)
+                print(f"# {name}: {r.status}, run {r.run_seconds * 1e3:.3f} ms ({r.run_cycles} cycles), "
+                      f"heap used {r.heap_used} peak {r.heap_peak}"
+                      + (f", fault at {r.fault_pc:#x}" if r.status == "fault" else ""), file=sys.stderr)
+                worst = max(worst, 0 if r.status == "ok" else 1)
+            else:
+                print(f"# {name}: {run.kind}: {run.detail}", file=sys.stderr)
+                worst = 1
+    finally:
+        session.stop()
+    return worst
+
+
+def cmd_suite(args) -> int:
+    paths = [Path(p) for p in (args.paths or [CASES_DIR])]
+    cases = []
+    for p in paths:
+        root = p if p.is_dir() else p.parent
+        base = CASES_DIR if CASES_DIR in p.resolve().parents or p.resolve() == CASES_DIR else root
+        cases += [load_case(p, base)] if p.is_file() else [load_case(c.path, base) for c in discover(p)]
+    counts: Counter = Counter()
+    started = time.monotonic()
+    with SuiteRun(args.target, cache=cache_dir(args.hil_cache), vm_src=args.vm_src, timeout=args.timeout) as run:
+        for case in cases:
+            result = run.run_case(case)
+            counts[result.verdict] += 1
+            if result.verdict is not Verdict.PASS or args.verbose:
+                print(result.summary())
+                if result.diff:
+                    print(result.diff.rstrip("\n"))
+    took = time.monotonic() - started
+    print(", ".join(f"{counts[v]} {v.value}" for v in Verdict if counts[v]) + f" in {took:.1f} s")
+    bad = counts[Verdict.FAIL] + counts[Verdict.VM_CRASH] + counts[Verdict.TIMEOUT]
+    return 1 if bad else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m harness", description="bytecode-hil without pytest")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("targets", help="list the targets")
+    p.set_defaults(func=cmd_targets)
+    p = sub.add_parser("build", help="fetch the VM source, build mpy-cross and the targets' firmware")
+    p.add_argument("--target", action="append", help="a target whose firmware to build (repeatable)")
+    p.set_defaults(func=cmd_build)
+    p = sub.add_parser("compile", help="compile a .py file to a .mpy blob")
+    p.add_argument("file")
+    p.add_argument("-o", "--output")
+    p.set_defaults(func=cmd_compile)
+    p = sub.add_parser("run", help="run .py or .mpy files on a target and show their output")
+    p.add_argument("--target", required=True)
+    p.add_argument("--timeout", type=float)
+    p.add_argument("files", nargs="+")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("suite", help="run conformance cases on a target and print verdicts")
+    p.add_argument("--target", required=True)
+    p.add_argument("--timeout", type=float)
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("paths", nargs="*", help="case files or folders (default: cases/)")
+    p.set_defaults(func=cmd_suite)
+    for p in sub.choices.values():
+        _common(p)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except HarnessError as exc:
+        print(f"bytecode-hil: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -16,7 +16,7 @@ import pytest
 
 from .cases import Case, load_case
 from .errors import HarnessError, InfrastructureError
-from .paths import REPORTS_DIR, cache_dir
+from .paths import cache_dir
 from .session import SuiteRun, Toolchain
 from .verdict import CaseResult, Verdict
 
@@ -186,6 +186,9 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if isinstance(item, CaseItem) and call.when == "call" and item.result is not None:
         report.hil_verdict = item.result.verdict.value
+        if report.skipped and isinstance(report.longrepr, tuple):
+            # Point the skip at the case, not at the plugin line that skipped it.
+            report.longrepr = (item.nodeid.split("::")[0], None, report.longrepr[2])
     if call.excinfo is not None and isinstance(call.excinfo.value, InfrastructureError):
         report.hil_verdict = "infrastructure"
 
@@ -223,7 +226,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 def _write_results(state: HilState, target: str, results: list[CaseResult]) -> Path:
     chosen = _option(state.config, "--hil-results")
-    path = Path(chosen) if chosen else REPORTS_DIR / f"results-{target}.jsonl"
+    path = Path(chosen) if chosen else state.config.rootpath / "reports" / f"results-{target}.jsonl"
     if len(state.targets) > 1 and chosen:
         path = path.with_name(f"{path.stem}-{target}{path.suffix}")
     worker = os.environ.get("PYTEST_XDIST_WORKER")

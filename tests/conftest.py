@@ -6,12 +6,16 @@ suite reuses what `make suite` built and a second run is fast.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from harness.cases import load_case
+from harness.paths import cache_dir
 from harness.session import SuiteRun, Toolchain
+
+pytest_plugins = ["pytester"]
 
 
 @pytest.fixture(scope="session")
@@ -51,4 +55,6 @@ def pytest_collection_modifyitems(items):
 
 
 def pytest_configure(config):
+    # pytester moves HOME; pin the cache first so nested runs reuse the builds.
+    os.environ.setdefault("HIL_CACHE", str(cache_dir()))
     config.addinivalue_line("markers", "integration: builds and runs real VM runners or emulators")

@@ -29,12 +29,17 @@ class BuildSpec:
     variables: dict = field(default_factory=dict)
     product: str = ""           # path of the result, relative to the build folder
     inputs: tuple = ()          # files and folders whose change triggers make
+    config_files: tuple = ()    # files whose content is part of the configuration (and the key)
     jobs: int = 0               # 0: one per core
 
     def key(self, source: VMSource) -> str:
         h = hashlib.sha256()
         h.update(source.digest.encode())
         h.update(json.dumps([self.name, self.makefile, sorted(self.variables.items())]).encode())
+        # A changed configuration header is a new configuration: MicroPython's
+        # generated headers do not always follow it incrementally.
+        for path in self.config_files:
+            h.update(Path(path).read_bytes())
         return h.hexdigest()[:16]
 
 

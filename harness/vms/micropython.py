@@ -115,7 +115,8 @@ class MicroPythonProfile:
         name = f"{target.board}-{target.config}{suffix}-" + "-".join(f"{v}" for _, v in sorted(target.make.items()))
         return BuildSpec(name=name.rstrip("-"), directory=TARGETS_DIR, makefile="micropython/port.mk",
                          variables=variables, product="firmware.elf",
-                         inputs=(TARGETS_DIR / "common", TARGETS_DIR / "micropython", board))
+                         inputs=(TARGETS_DIR / "common", TARGETS_DIR / "micropython", board),
+                         config_files=(config, TARGETS_DIR / "micropython" / "mpconfigport.h"))
 
     def build_firmware(self, target: Target, source: VMSource, cache: Path,
                        with_compiler: bool = False) -> BuildResult:

@@ -63,33 +63,39 @@ static uint32_t get_u32(const uint8_t *p) {
     return p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
-// Send one frame; the payload may come in two parts so callers need no copy.
-static void send_frame2(uint8_t type, const void *a, size_t a_len, const void *b, size_t b_len) {
-    uint8_t header[HIL_FRAME_HEADER_LEN];
-    size_t len = a_len + b_len;
-    header[0] = HIL_FRAME_SOF;
-    header[1] = HIL_PROTO_VERSION;
-    header[2] = type;
-    header[3] = reply_seq;
-    header[4] = len;
-    header[5] = len >> 8;
-    uint32_t crc = hil_crc32(0, header + 1, HIL_FRAME_HEADER_LEN - 1);
-    crc = hil_crc32(crc, a, a_len);
-    crc = hil_crc32(crc, b, b_len);
-    uint8_t trailer[HIL_FRAME_CRC_LEN];
-    put_u32(trailer, crc);
+// Frames are written as a stream: header, payload pieces, CRC. Callers that
+// build a payload from parts need no buffer for it.
+static uint32_t tx_crc;
+
+static void frame_begin(uint8_t type, size_t len) {
+    uint8_t header[HIL_FRAME_HEADER_LEN] = {HIL_FRAME_SOF, HIL_PROTO_VERSION, type, reply_seq, len, len >> 8};
+    tx_crc = hil_crc32(0, header + 1, HIL_FRAME_HEADER_LEN - 1);
     hil_board_write(header, sizeof(header));
-    hil_board_write(a, a_len);
-    hil_board_write(b, b_len);
+}
+
+static void frame_write(const void *data, size_t len) {
+    tx_crc = hil_crc32(tx_crc, data, len);
+    hil_board_write(data, len);
+}
+
+static void frame_end(void) {
+    uint8_t trailer[HIL_FRAME_CRC_LEN];
+    put_u32(trailer, tx_crc);
     hil_board_write(trailer, sizeof(trailer));
 }
 
 static void send_frame(uint8_t type, const void *payload, size_t len) {
-    send_frame2(type, payload, len, NULL, 0);
+    frame_begin(type, len);
+    frame_write(payload, len);
+    frame_end();
 }
 
 static void send_err(uint8_t code, const char *text) {
-    send_frame2(HIL_MSG_ERR, &code, 1, text, strlen(text));
+    size_t len = strlen(text);
+    frame_begin(HIL_MSG_ERR, 1 + len);
+    frame_write(&code, 1);
+    frame_write(text, len);
+    frame_end();
 }
 
 static void send_ack(uint32_t next_offset) {
@@ -98,46 +104,44 @@ static void send_ack(uint32_t next_offset) {
     send_frame(HIL_MSG_ACK, p, sizeof(p));
 }
 
+// INFO is written twice over: once to measure its length, once to send it.
+static size_t info_len;
+
+static void info_measure(const char *text) {
+    info_len += strlen(text);
+}
+
+static void info_send(const char *text) {
+    frame_write(text, strlen(text));
+}
+
+static const char *format_u32(char *buf, uint32_t v) {
+    char *p = buf + 10;
+    *p = 0;
+    do {
+        *--p = '0' + v % 10;
+        v /= 10;
+    } while (v);
+    return p;
+}
+
+static void describe(hil_text_fn emit) {
+    char digits[11];
+    hil_vm_describe(emit);
+    emit(" proto=" HIL_STR(HIL_PROTO_VERSION) " chunk=" HIL_STR(HIL_CHUNK_MAX) " build=" HIL_BUILD_ID " board=");
+    emit(hil_board_name());
+    emit(" clock=");
+    emit(format_u32(digits, hil_board_clock_hz()));
+    emit(" blob_max=");
+    emit(format_u32(digits, (uint32_t)hil_vm_blob_max()));
+}
+
 static void send_info(void) {
-    static const char board_part[] = " proto=" HIL_STR(HIL_PROTO_VERSION) " chunk=" HIL_STR(HIL_CHUNK_MAX) " build=" HIL_BUILD_ID " board=";
-    char tail[48];
-    const char *name = hil_board_name();
-    size_t n = 0;
-    while (name[n] && n < sizeof(tail) - 24) {
-        tail[n] = name[n];
-        n++;
-    }
-    // clock=<hz> blob_max=<bytes>, formatted without printf to keep flash small.
-    const char *keys[2] = {" clock=", " blob_max="};
-    uint32_t values[2] = {hil_board_clock_hz(), (uint32_t)hil_vm_blob_max()};
-    char text[384];
-    size_t len = 0;
-    const char *vm = hil_vm_info();
-    while (*vm && len < sizeof(text) - 1) {
-        text[len++] = *vm++;
-    }
-    for (const char *p = board_part; *p && len < sizeof(text) - 1; p++) {
-        text[len++] = *p;
-    }
-    for (size_t i = 0; i < n && len < sizeof(text) - 1; i++) {
-        text[len++] = tail[i];
-    }
-    for (int k = 0; k < 2; k++) {
-        for (const char *p = keys[k]; *p && len < sizeof(text) - 1; p++) {
-            text[len++] = *p;
-        }
-        char digits[10];
-        int d = 0;
-        uint32_t v = values[k];
-        do {
-            digits[d++] = '0' + v % 10;
-            v /= 10;
-        } while (v);
-        while (d && len < sizeof(text) - 1) {
-            text[len++] = digits[--d];
-        }
-    }
-    send_frame(HIL_MSG_INFO, text, len);
+    info_len = 0;
+    describe(info_measure);
+    frame_begin(HIL_MSG_INFO, info_len);
+    describe(info_send);
+    frame_end();
 }
 
 static void flush_out(void) {

@@ -16,6 +16,8 @@ typedef void (*hil_write_fn)(const char *data, size_t len);
 // goes to out, a traceback or loader error to trace; res gets the outcome,
 // cycles and memory figures. The blob may be freed when this returns.
 void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn trace, hil_result_t *res);
-const char *hil_vm_info(void);          // "vm=... mpy=... features=... heap=..."
+// Describe the VM for INFO ("vm=... mpy=... features=..."), a piece at a time.
+typedef void (*hil_text_fn)(const char *text);
+void hil_vm_describe(hil_text_fn emit);
 
 #endif // HIL_VM_H

@@ -36,13 +36,6 @@ static hil_write_fn stdout_fn;
 #else
 #define HIL_FEATURES_BIGINT ""
 #endif
-#define HIL_FEATURE_MODULE(enabled, name) ((enabled) ? ",module:" name : "")
-
-// Booters run bytecode only; native code in a blob is refused by the loader.
-#if MICROPY_EMIT_NATIVE
-#error "bytecode-hil builds carry no native emitter"
-#endif
-#define HIL_MPY_ARCH "none"
 
 #if UINTPTR_MAX > 0xffffffffu
 #define HIL_SMALL_INT_BITS "63"
@@ -50,44 +43,70 @@ static hil_write_fn stdout_fn;
 #define HIL_SMALL_INT_BITS "31"
 #endif
 
+// Booters run bytecode only; native code in a blob is refused by the loader.
+#if MICROPY_EMIT_NATIVE
+#error "bytecode-hil builds carry no native emitter"
+#endif
+
 static const char vm_info_head[] =
     "vm=micropython version=" MICROPY_VERSION_STRING
     " mpy=" MP_STRINGIFY(MPY_VERSION) "." MP_STRINGIFY(MPY_SUB_VERSION)
-    " arch=" HIL_MPY_ARCH
+    " arch=none"
     " smallint=" HIL_SMALL_INT_BITS
     " config=" HIL_CONFIG_NAME
     " heap=" MP_STRINGIFY(HIL_HEAP_SIZE)
     " compiler=" MP_STRINGIFY(HIL_ENABLE_COMPILER)
     " features=core" HIL_FEATURES_FLOAT HIL_FEATURES_BIGINT;
 
-const char *hil_vm_info(void) {
-    // Module features depend on expressions the preprocessor cannot
-    // stringify, so the tail is assembled once at run time.
-    static char info[sizeof(vm_info_head) + 128];
-    if (info[0] == 0) {
-        const char *modules[] = {
-            HIL_FEATURE_MODULE(MICROPY_PY_SYS, "sys"),
-            HIL_FEATURE_MODULE(MICROPY_PY_GC, "gc"),
-            HIL_FEATURE_MODULE(MICROPY_PY_MICROPYTHON, "micropython"),
-            HIL_FEATURE_MODULE(MICROPY_PY_MATH && MICROPY_PY_BUILTINS_FLOAT, "math"),
-            HIL_FEATURE_MODULE(MICROPY_PY_CMATH && MICROPY_PY_BUILTINS_COMPLEX, "cmath"),
-            HIL_FEATURE_MODULE(MICROPY_PY_STRUCT, "struct"),
-            HIL_FEATURE_MODULE(MICROPY_PY_ARRAY, "array"),
-            HIL_FEATURE_MODULE(MICROPY_PY_COLLECTIONS, "collections"),
-            HIL_FEATURE_MODULE(MICROPY_PY_IO, "io"),
-        };
-        size_t len = strlen(vm_info_head);
-        memcpy(info, vm_info_head, len);
-        for (size_t i = 0; i < MP_ARRAY_SIZE(modules); i++) {
-            size_t n = strlen(modules[i]);
-            if (len + n < sizeof(info)) {
-                memcpy(info + len, modules[i], n);
-                len += n;
-            }
+// Optional features a case can require (docs/cases.md), by the configuration
+// option that provides each. Some options are expressions the preprocessor
+// cannot turn into strings, so the list is filtered at run time.
+static const struct {
+    bool enabled;
+    const char *name;
+} optional_features[] = {
+    {MICROPY_PY_SYS, ",module:sys"},
+    {MICROPY_PY_GC, ",module:gc"},
+    {MICROPY_PY_MICROPYTHON, ",module:micropython"},
+    {MICROPY_PY_MATH && MICROPY_PY_BUILTINS_FLOAT, ",module:math"},
+    {MICROPY_PY_CMATH && MICROPY_PY_BUILTINS_COMPLEX, ",module:cmath"},
+    {MICROPY_PY_STRUCT, ",module:struct"},
+    {MICROPY_PY_ARRAY, ",module:array"},
+    {MICROPY_PY_COLLECTIONS, ",module:collections"},
+    {MICROPY_PY_IO, ",module:io"},
+    {MICROPY_PY_BUILTINS_STR_UNICODE, ",unicode"},
+    {MICROPY_PY_BUILTINS_FROZENSET, ",frozenset"},
+    {MICROPY_PY_BUILTINS_MEMORYVIEW, ",memoryview"},
+    {MICROPY_PY_BUILTINS_BYTES_HEX, ",bytes-hex"},
+    {MICROPY_PY_BUILTINS_STR_PARTITION, ",str-partition"},
+    {MICROPY_PY_BUILTINS_STR_CENTER, ",str-center"},
+    {MICROPY_PY_BUILTINS_STR_SPLITLINES, ",str-splitlines"},
+    {MICROPY_PY_REVERSE_SPECIAL_METHODS, ",reverse-ops"},
+    {MICROPY_PY_ALL_SPECIAL_METHODS, ",special-methods"},
+    {MICROPY_PY_ALL_INPLACE_SPECIAL_METHODS, ",inplace-ops"},
+    {MICROPY_PY_ARRAY_SLICE_ASSIGN, ",slice-assign"},
+    {MICROPY_PY_DESCRIPTORS, ",descriptors"},
+    {MICROPY_PY_BUILTINS_SLICE_ATTRS, ",slice-attrs"},
+    {MICROPY_PY_BUILTINS_SLICE_INDICES, ",slice-indices"},
+    {MICROPY_PY_BUILTINS_ROUND_INT, ",round-int"},
+    {MICROPY_PY_BUILTINS_POW3, ",pow3"},
+    {MICROPY_PY_COLLECTIONS_ORDEREDDICT, ",ordereddict"},
+    {MICROPY_PY_COLLECTIONS_DEQUE, ",deque"},
+    {MICROPY_PY_BUILTINS_NEXT2, ",next-default"},
+    {MICROPY_PY_DELATTR_SETATTR, ",setattr-delattr"},
+    {MICROPY_PY_FUNCTION_ATTRS, ",function-attrs"},
+    {MICROPY_PY_BUILTINS_NOTIMPLEMENTED, ",notimplemented"},
+    {MICROPY_PY_BUILTINS_RANGE_BINOP, ",range-binop"},
+    {MICROPY_PY_SYS_MAXSIZE, ",sys-maxsize"},
+};
+
+void hil_vm_describe(hil_text_fn emit) {
+    emit(vm_info_head);
+    for (size_t i = 0; i < MP_ARRAY_SIZE(optional_features); i++) {
+        if (optional_features[i].enabled) {
+            emit(optional_features[i].name);
         }
-        info[len] = 0;
     }
-    return info;
 }
 
 // --- Heap watermark ----------------------------------------------------------

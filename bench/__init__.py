@@ -1,0 +1,1 @@
+"""Measurements of bytecode-hil: figures and ratios, never asserts."""

@@ -1,0 +1,6 @@
+print(callable(print), callable('x'), callable(lambda: 0), callable(int))
+print(bool(0), bool(1), bool(''), bool('0'), bool([]), bool([[]]), bool(None))
+print(list('ab'), tuple([1]), set([1, 1]) == {1}, dict([(1, 2)]))
+print(str(12), repr('12'), int('12'), repr(None), repr(True))
+print(list(map(int, '123')), ''.join(map(str, [4, 5])))
+print(all(map(callable, [len, print, str])), next(iter('z')))

@@ -1,0 +1,5 @@
+print(divmod(17, 5), divmod(-17, 5), divmod(17, -5), divmod(0, 3))
+print(pow(2, 10), pow(-2, 3), pow(5, 0), pow(0, 0))
+print(2 ** 3 ** 2, (2 ** 3) ** 2, -2 ** 2, (-2) ** 2)
+q, r = divmod(1000, 7)
+print(q, r, q * 7 + r)

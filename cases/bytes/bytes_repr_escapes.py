@@ -1,0 +1,5 @@
+print(b'\x00\x01\x7f\x80\xff')
+print(repr(b'tab\tnl\ncr\r'), repr(b"quote'"), repr(b'back\\'))
+print(bytes(range(30, 40)))
+print(bytes([0, 255, 10, 92, 39]))
+print(b'', repr(b''), str(b'abc'))

@@ -1,0 +1,6 @@
+nums = range(-5, 6)
+print([n for n in nums if n > 0 if n % 2])
+print([n for n in nums if n < -2 or n > 3])
+print(['neg' if n < 0 else 'zero' if n == 0 else 'pos' for n in (-1, 0, 1)])
+print([w for w in ['', 'a', None, 'b'] if w])
+print(sorted({k: v for k, v in zip('abcde', range(5)) if v % 2 == 0}.items()))

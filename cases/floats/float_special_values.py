@@ -1,0 +1,10 @@
+# requires: float
+inf = float('inf')
+nan = float('nan')
+print(inf, -inf, nan)
+print(inf > 1e30, -inf < -1e30, inf == inf, nan == nan, nan != nan)
+print(inf + 1, inf - inf == inf - inf, inf * 0 == inf * 0)
+print(inf * -1, 1 / inf, -1 / inf)
+print(float('-inf'), float('Infinity'), float('  inf '))
+print(str(float('nan')), repr(float('-inf')))
+print(min(inf, 3.0), max(-inf, -3.0))

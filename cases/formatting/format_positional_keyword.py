@@ -1,0 +1,10 @@
+print('{} {} {}'.format('a', 'b', 'c'))
+print('{2} {1} {0}'.format('a', 'b', 'c'))
+print('{0} {0} {1}'.format('rep', 'x'))
+print('{x}-{y}-{x}'.format(x=1, y=2))
+print('{0}:{key}'.format('pos', key='kw'))
+print('{}'.format([1, 2]), '{}'.format((1,)), '{}'.format(None), '{}'.format(True))
+print('{{}} {{{}}}'.format('in braces'))
+args = ('p', 'q')
+kw = {'w': 'kw'}
+print('{}{}{w}'.format(*args, **kw))

@@ -1,0 +1,7 @@
+print(True + True, True * 7, False - 3, -True)
+print(True == 1, False == 0, True is True, type(True).__name__)
+print(sum([True, False, True, True]))
+print(~True, ~False, -False)
+print(int(True) + 1, str(True), str(False))
+print([1, 2, 3][True], (5 > 3) + (2 > 1))
+print(True << 3, 10 // True)

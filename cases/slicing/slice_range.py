@@ -1,0 +1,6 @@
+r = range(0, 20, 3)
+print(list(r[1:4]), list(r[::-1]), list(r[::2]), list(r[-2:]))
+print(r[2], r[-1], len(r), len(r[1:4]))
+r2 = range(10, 0, -2)
+print(list(r2[1:]), list(r2[::-1]), r2[0], r2[-1])
+print(list(range(5)[2:100]), list(range(5)[:-10]))

@@ -1,0 +1,5 @@
+print(repr('tab\there'), repr('new\nline'), repr('back\\slash'))
+print(repr("it's"), repr('say "hi"'), repr('both \' and "'))
+print(repr('\x00\x01\x7f'), repr('\r'), len('\x41\101\u0041'))
+print('\x41\101\u0041')
+print(repr(''), str(''), repr('a' * 3))

@@ -1,0 +1,5 @@
+print(str(123), str(-4), str(True), str(None), str([1, 'a']), str((1,)))
+print(str('x'), str(), repr(str()))
+print(str({'k': 1}), str(b'ab'), str(bytearray(b'cd')))
+print(len(str(list(range(10)))))
+print(str(str) == repr(str), str(12) + str(34))

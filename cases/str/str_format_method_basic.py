@@ -1,0 +1,6 @@
+print('{} + {} = {}'.format(1, 2, 3))
+print('{0}{1}{0}'.format('ab', 'cd'))
+print('{name} is {age}'.format(name='Ada', age=36))
+print('{1}-{0}-{1}'.format(10, 'v'))
+print('{{literal}} {}'.format('x'))
+print('{!r} {!s}'.format('q', 'q'))

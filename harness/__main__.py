@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .cases import discover, load_case
 from .errors import HarnessError
+from .footprint import measure
 from .paths import CASES_DIR, cache_dir
 from .session import SuiteRun, TargetSession, Toolchain
 from .targets import available_targets, load_target
@@ -50,6 +51,25 @@ def cmd_build(args) -> int:
         result = tc.profile.build_firmware(target, tc.source, tc.cache)
         print(f"{name:8} {result.product} ({'built' if result.ran_make else 'cached'}, {result.seconds:.2f} s)")
     return 0
+
+
+def cmd_footprint(args) -> int:
+    tc = _toolchain(args)
+    for name in args.target:
+        target = load_target(name)
+        booter = tc.profile.build_firmware(target, tc.source, tc.cache)
+        fp = measure(booter.product)
+        print(f"{name}: {fp.describe(target.memory)}")
+        twin = tc.profile.build_firmware(target, tc.source, tc.cache, with_compiler=True,
+                                         make_overrides=tc.profile.compiler_twin_overrides(target))
+        twin_fp = measure(twin.product)
+        saved = twin_fp.flash - fp.flash
+        print(f"  with the compiler kept: text {twin_fp.text}, data {twin_fp.data}; "
+              f"trimming the parser saves {saved} bytes of flash ({100 * saved / twin_fp.flash:.1f}%)")
+        for problem in fp.check(name, target.memory):
+            print(f"  DOES NOT FIT: {problem}")
+    return 0
+
 
 
 def cmd_compile(args) -> int:
@@ -120,6 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("build", help="fetch the VM source, build mpy-cross and the targets' firmware")
     p.add_argument("--target", action="append", help="a target whose firmware to build (repeatable)")
     p.set_defaults(func=cmd_build)
+    p = sub.add_parser("footprint", help="firmware size against the target's budget, and what trimming "
+                                         "the compiler saves")
+    p.add_argument("--target", action="append", required=True)
+    p.set_defaults(func=cmd_footprint)
     p = sub.add_parser("compile", help="compile a .py file to a .mpy blob")
     p.add_argument("file")
     p.add_argument("-o", "--output")

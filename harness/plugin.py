@@ -220,6 +220,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         run = state.runs.get(target)
         if run is not None:
             tr.write_line(f"  device: {run.session.info}")
+            tr.write_line(f"  firmware: {run.session.footprint.describe(run.target.memory)}")
+            ratios = sorted(r.figures["device_host_ratio"] for r in results if "device_host_ratio" in r.figures)
+            if ratios:
+                tr.write_line(f"  device/host time ratio: median {ratios[len(ratios) // 2]:.1f} "
+                              f"(range {ratios[0]:.1f}-{ratios[-1]:.1f}, {len(ratios)} cases)")
         path = _write_results(state, target, results)
         tr.write_line(f"  results: {path}")
 

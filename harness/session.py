@@ -14,7 +14,8 @@ from pathlib import Path
 from .build import BuildResult
 from .cases import Case, unmet_needs
 from .device import Device, Execution
-from .errors import HarnessError
+from .errors import BuildError, HarnessError
+from .footprint import Footprint, measure
 from .oracle import Expected, Oracle
 from .paths import cache_dir
 from .registry import vm_profiles
@@ -42,6 +43,16 @@ class Toolchain:
         return cls(cache, profile, source, compiler, result)
 
 
+def check_footprint(target: Target, firmware: BuildResult) -> Footprint:
+    """The firmware's footprint; a BuildError with the figures if it does not fit."""
+    footprint = measure(firmware.product)
+    problems = footprint.check(target.name, target.memory)
+    if problems:
+        raise BuildError(f"{target.name}: the firmware does not fit: " + "; ".join(problems),
+                         f"trim the configuration in targets/micropython/configs/{target.config}.h")
+    return footprint
+
+
 class TargetSession:
     """One target: its firmware, built on demand, and its live device."""
 
@@ -50,11 +61,13 @@ class TargetSession:
         self.toolchain = toolchain
         self.log_dir = log_dir
         self.firmware: BuildResult | None = None
+        self.footprint: Footprint | None = None
         self.device: Device | None = None
 
     def start(self) -> "TargetSession":
         tc = self.toolchain
         self.firmware = tc.profile.build_firmware(self.target, tc.source, tc.cache)
+        self.footprint = check_footprint(self.target, self.firmware)
         self.device = Device(self.target, self.firmware.product, self.log_dir)
         self.device.activate()
         return self

@@ -11,6 +11,9 @@ from .device import Execution
 from .oracle import Expected, last_error_line, observable
 
 
+RECURSION_LIMIT = "RuntimeError: maximum recursion depth exceeded"
+
+
 class Verdict(str, enum.Enum):
     PASS = "pass"
     FAIL = "fail"
@@ -89,13 +92,19 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
         return done(Verdict.FAIL, f"the VM's loader rejected the blob: {last_error_line(record.trace)}")
     if expected.missing:
         return done(Verdict.SKIP, f"no reference: {expected.missing}")
+    error = last_error_line(record.trace)
+    if error == RECURSION_LIMIT and error not in expected.text:
+        # Like running out of heap: the program is deeper than the target's stack.
+        if reference is not None and reference.record and RECURSION_LIMIT not in reference.record.trace:
+            return done(Verdict.FAIL, f"hit the recursion limit on {target} but not on its host reference "
+                                      f"{reference_name}")
+        return done(Verdict.SKIP, f"too deep for target: {error} (stack peak {record.stack_peak} bytes)")
     if record.status == "memory-error" and "MemoryError" not in expected.text:
         if reference is not None and reference.record and reference.record.status != "memory-error":
             return done(Verdict.FAIL, f"ran out of memory on {target} but not on its host reference "
                                       f"{reference_name} (heap {heap} bytes)")
         return done(Verdict.SKIP, f"too large for target: MemoryError with a {heap}-byte heap "
                                   f"(peak {record.heap_peak} bytes)")
-    error = last_error_line(record.trace)
     if record.status == "exception" and error.startswith(("NotImplementedError", "ImportError")) \
             and error not in expected.text:
         # The VM says its configuration leaves this out: the case cannot run here.

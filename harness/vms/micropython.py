@@ -101,7 +101,8 @@ class MicroPythonProfile:
         result = build(self.compiler_spec(source), source, cache)
         return Compiler(result.product, cache), result
 
-    def firmware_spec(self, target: Target, source: VMSource, with_compiler: bool = False) -> BuildSpec:
+    def firmware_spec(self, target: Target, source: VMSource, with_compiler: bool = False,
+                      make_overrides: dict | None = None) -> BuildSpec:
         config = TARGETS_DIR / "micropython" / "configs" / f"{target.config}.h"
         if not config.exists():
             raise ConfigError(f"target {target.name}: no MicroPython configuration {config.name}",
@@ -109,21 +110,30 @@ class MicroPythonProfile:
         board = TARGETS_DIR / "boards" / target.board
         if not (board / "board.mk").exists():
             raise ConfigError(f"target {target.name}: no board layer {board}")
+        make = {**target.make, **(make_overrides or {})}
         variables = {"MPY_DIR": str(source.root), "CONFIG": target.config, "BOARD": target.board,
-                     "COMPILER": "1" if with_compiler else "0", **target.make}
+                     "COMPILER": "1" if with_compiler else "0", **make}
         suffix = "-compiler" if with_compiler else ""
-        name = f"{target.board}-{target.config}{suffix}-" + "-".join(f"{v}" for _, v in sorted(target.make.items()))
+        name = f"{target.board}-{target.config}{suffix}-" + "-".join(f"{v}" for _, v in sorted(make.items()))
         return BuildSpec(name=name.rstrip("-"), directory=TARGETS_DIR, makefile="micropython/port.mk",
                          variables=variables, product="firmware.elf",
                          inputs=(TARGETS_DIR / "common", TARGETS_DIR / "micropython", board),
-                         config_files=(config, TARGETS_DIR / "micropython" / "mpconfigport.h"))
+                         # make does not rebuild on changed flags, so the
+                         # makefiles count as configuration too.
+                         config_files=(config, TARGETS_DIR / "micropython" / "mpconfigport.h",
+                                       TARGETS_DIR / "micropython" / "port.mk", board / "board.mk"))
 
     def build_firmware(self, target: Target, source: VMSource, cache: Path,
-                       with_compiler: bool = False) -> BuildResult:
-        spec = self.firmware_spec(target, source, with_compiler)
+                       with_compiler: bool = False, make_overrides: dict | None = None) -> BuildResult:
+        spec = self.firmware_spec(target, source, with_compiler, make_overrides)
         # The build id names the configuration and source, so a board can
         # tell whether it already runs this firmware.
         return build(spec, source, cache, extra_vars={"BUILD_ID": spec.key(source)})
+
+    def compiler_twin_overrides(self, target: Target) -> dict:
+        """Make variables that let the compiler-enabled twin link: it is a
+        measurement, never flashed, so its flash need not fit the board."""
+        return {"FLASH_SIZE": str(4 * 1024 * 1024)} if "FLASH_SIZE" in target.make else {}
 
     def check_blob(self, blob: bytes, info) -> str | None:
         """Why the device described by ``info`` cannot load ``blob``, or None."""

@@ -15,6 +15,12 @@
 #include "hil_board.h"
 #include "hil_vm.h"
 
+// A board layer whose stack frames differ in size from the device's it
+// mirrors scales the stack limit (boards/posix/board.mk).
+#ifndef HIL_STACK_SCALE_PERCENT
+#define HIL_STACK_SCALE_PERCENT 100
+#endif
+
 // Keeps the blob alive across collections while the loader reads it.
 MP_REGISTER_ROOT_POINTER(const uint8_t *hil_blob);
 
@@ -55,6 +61,7 @@ static const char vm_info_head[] =
     " smallint=" HIL_SMALL_INT_BITS
     " config=" HIL_CONFIG_NAME
     " heap=" MP_STRINGIFY(HIL_HEAP_SIZE)
+    " stack_limit=" MP_STRINGIFY(HIL_STACK_LIMIT)
     " compiler=" MP_STRINGIFY(HIL_ENABLE_COMPILER)
     " features=core" HIL_FEATURES_FLOAT HIL_FEATURES_BIGINT;
 
@@ -154,7 +161,7 @@ void hil_vm_reset(void) {
         mp_deinit();
     }
     mp_stack_ctrl_init();
-    mp_stack_set_limit(HIL_STACK_LIMIT);
+    mp_stack_set_limit(HIL_STACK_LIMIT * HIL_STACK_SCALE_PERCENT / 100);
     gc_init(heap, (uint8_t *)heap + sizeof(heap));
     mp_init();
     #if MICROPY_OPT_MAP_LOOKUP_CACHE
@@ -212,12 +219,19 @@ static void blob_close(void *data) {
     (void)data;
 }
 
+// The cycle count at the start of a load or run. It is kept in a volatile
+// static, never in a local: the collector scans the C stack and registers
+// conservatively, and whether a count there happened to look like an aligned
+// heap pointer changed how much work each collection did, so a run's cycles
+// varied with the time since reset.
+static volatile uint64_t cycles_start;
+
 void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn trace, hil_result_t *res) {
     stdout_fn = out;
     memset(res, 0, sizeof(*res));
     mp_obj_t module_fun = MP_OBJ_NULL;
 
-    uint64_t start = hil_board_cycles();
+    cycles_start = hil_board_cycles();
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         mp_module_context_t *context = m_new_obj(mp_module_context_t);
@@ -235,7 +249,7 @@ void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn 
             res->status = HIL_STATUS_LOAD_ERROR;
         }
     }
-    res->load_cycles = hil_board_cycles() - start;
+    res->load_cycles = hil_board_cycles() - cycles_start;
     if (MP_STATE_VM(hil_blob) == blob) {
         gc_free((void *)blob);
     }
@@ -243,14 +257,14 @@ void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn 
 
     if (module_fun != MP_OBJ_NULL) {
         heap_paint();
-        start = hil_board_cycles();
+        cycles_start = hil_board_cycles();
         if (nlr_push(&nlr) == 0) {
             mp_call_function_0(module_fun);
             nlr_pop();
         } else {
             report_exception(MP_OBJ_FROM_PTR(nlr.ret_val), trace, res);
         }
-        res->run_cycles = hil_board_cycles() - start;
+        res->run_cycles = hil_board_cycles() - cycles_start;
         res->heap_peak = heap_watermark();
     }
     gc_info_t info;

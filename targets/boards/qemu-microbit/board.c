@@ -46,7 +46,7 @@
 #define TIMER_INTEN_COMPARE(n) (1u << (16 + (n)))
 #define TIMER_HZ (16000000u) // the 16 MHz HFCLK with prescaler 0
 #define TIMER0_IRQ (8)
-#define CC_WATCHDOG (0) // compare: see board_timer0_irq
+#define CC_GUARD (0) // compare at half the range: see the cycle counter below
 #define CC_CAPTURE (3)
 
 // Cortex-M0 system control.
@@ -58,7 +58,7 @@
 extern uint32_t _sstack[], _estack[];
 #define STACK_PAINT (0x5AC3A55Cu)
 
-// --- Byte link ------------------------------------------------------------------
+// --- Byte link ---------------------------------------------------------------
 
 static void uart_init(void) {
     UART_PSELTXD = MICROBIT_PIN_TX;
@@ -89,7 +89,7 @@ void hil_board_write(const uint8_t *data, size_t len) {
     }
 }
 
-// --- Cycle counter ----------------------------------------------------------------
+// --- Cycle counter -----------------------------------------------------------
 // Each reading adds the ticks counted since the previous one to a 64-bit
 // total and restarts TIMER0 from zero. The restart is for QEMU: under -icount
 // a tick (62.5 ns) is not a whole number of instructions (2^N ns each), so
@@ -117,8 +117,8 @@ static void timer_init(void) {
     TIMER_MODE = TIMER_MODE_TIMER;
     TIMER_BITMODE = TIMER_BITMODE_32;
     TIMER_PRESCALER = 0;
-    TIMER_CC(CC_WATCHDOG) = 0x80000000u;
-    TIMER_INTENSET = TIMER_INTEN_COMPARE(CC_WATCHDOG);
+    TIMER_CC(CC_GUARD) = 0x80000000u;
+    TIMER_INTENSET = TIMER_INTEN_COMPARE(CC_GUARD);
     NVIC_ISER = 1u << TIMER0_IRQ;
     TIMER_TASKS_CLEAR = 1;
     TIMER_TASKS_START = 1;
@@ -136,7 +136,7 @@ uint64_t hil_board_cycles(void) {
 }
 
 void board_timer0_irq(void) {
-    TIMER_EVENTS_COMPARE(CC_WATCHDOG) = 0;
+    TIMER_EVENTS_COMPARE(CC_GUARD) = 0;
     (void)hil_board_cycles();
 }
 
@@ -144,7 +144,7 @@ uint32_t hil_board_clock_hz(void) {
     return TIMER_HZ;
 }
 
-// --- Reset and faults -------------------------------------------------------------------
+// --- Reset and faults --------------------------------------------------------
 
 void hil_board_reset(void) {
     __asm volatile ("dsb" : : : "memory");
@@ -153,9 +153,12 @@ void hil_board_reset(void) {
     }
 }
 
-// Reached from board_fault_handler with the PC the CPU stacked.
+// Reached from board_fault_handler with the PC the CPU stacked. Global and
+// used: the only reference is in assembly, which link-time optimisation
+// cannot see.
+void board_fault(uint32_t pc);
 __attribute__((used))
-static void board_fault(uint32_t pc) {
+void board_fault(uint32_t pc) {
     hil_booter_report_fault(pc);
     hil_board_reset();
 }
@@ -163,18 +166,31 @@ static void board_fault(uint32_t pc) {
 // HardFault and every unused exception. The firmware runs on the main stack
 // only, so the exception frame (r0-r3, r12, lr, pc, xpsr) is at MSP and the
 // faulting PC is its seventh word. Naked: a C prologue would move MSP first.
+// If the stack ran off the start of RAM the PC slot may not exist; then the
+// PC reported is 0. Either way the report runs on a fresh stack from the top
+// of RAM (the board resets after it), so a fault from a stack overflow does
+// not fault again, which would lock the CPU up.
+// (GCC passes Thumb-1 inline assembly as divided syntax, so the code below
+// keeps to instructions spelt the same in both syntaxes.)
 __attribute__((naked))
 void board_fault_handler(void) {
     __asm volatile (
         "mrs r0, msp\n"
+        "ldr r1, =_sstack - 24\n"
+        "cmp r0, r1\n"
+        "bcc 1f\n"
         "ldr r0, [r0, #24]\n"
+        "b 2f\n"
+        "1: ldr r0, =0\n"
+        "2: ldr r1, =_estack\n"
+        "mov sp, r1\n"
         "ldr r1, =board_fault\n"
         "bx r1\n"
         ".ltorg\n"
         );
 }
 
-// --- Board facts and init -----------------------------------------------------------------
+// --- Board facts and init ----------------------------------------------------
 
 const char *hil_board_name(void) {
     return HIL_BOARD_NAME;
@@ -185,7 +201,7 @@ void board_init(void) {
     timer_init();
 }
 
-// --- Stack watermark ----------------------------------------------------------------------
+// --- Stack watermark ---------------------------------------------------------
 
 static uint32_t *current_sp(void) {
     uint32_t *sp;

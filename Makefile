@@ -3,7 +3,7 @@
 VENV ?= .venv
 PYTEST = $(VENV)/bin/pytest
 PYTHON = $(VENV)/bin/python
-TARGET ?= host
+TARGET ?= qemu-m0
 PYTEST_ARGS ?=
 
 # pytest exits 5 when it ran no test: that must fail loudly, not pass.

@@ -1,9 +1,12 @@
-"""python -m bench [build|cases|all]: measure builds and per-case speed.
+"""python -m bench [build|cases|speed|all]: measure builds and per-case speed.
 
     build   cold build (empty cache, source archive already downloaded) of
             mpy-cross and the host and host32 runners, then a warm one.
             Goals: cold under 90 s on 2 cores, warm under 2 s.
-    cases   per-case wall time of the suite on the host targets.
+    cases   per-case wall time of the suite (verdicts included) on targets.
+    speed   per-case time on an emulated target against its floor: the same
+            blobs sent back to back in one QEMU session with no host round
+            trips. Goals: median at most 1.3x the floor's, under 30 ms.
 """
 
 from __future__ import annotations
@@ -16,9 +19,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness.cases import discover
+import struct
+import zlib
+
+from harness import protocol as p
+from harness.cases import discover, unmet_needs
 from harness.paths import CASES_DIR, cache_dir
-from harness.session import SuiteRun, Toolchain
+from harness.session import SuiteRun, TargetSession, Toolchain
 from harness.targets import load_target
 from harness.verdict import Verdict
 
@@ -71,15 +78,63 @@ def bench_cases(targets: list[str]) -> None:
               f"p90 {times[int(len(times) * 0.9)] * 1e3:.2f} ms, max {times[-1] * 1e3:.2f} ms")
 
 
+def transfer_frames(blob: bytes, chunk: int, seq: int) -> bytes:
+    """Every frame of one blob's transfer, for sending without waiting for ACKs."""
+    first = chunk + 4 - p.LOAD_HEADER.size
+    out = [p.encode_frame(p.LOAD, seq, p.LOAD_HEADER.pack(len(blob), zlib.crc32(blob), p.LOAD_RUN) + blob[:first])]
+    for offset in range(first, len(blob), chunk):
+        out.append(p.encode_frame(p.DATA, seq, struct.pack("<I", offset) + blob[offset:offset + chunk]))
+    return b"".join(out)
+
+
+def bench_speed(targets: list[str]) -> None:
+    cases = discover(CASES_DIR)
+    tc = Toolchain.prepare()
+    for target in targets:
+        session = TargetSession(load_target(target), tc, tc.cache / "logs").start()
+        info = session.info
+        blobs = [tc.compiler.compile(case.source, case.filename) for case in cases
+                 if not unmet_needs(case, info.features, info.heap)]
+        # Driven one case at a time, as the harness runs a suite.
+        per_case = []
+        for blob in blobs:
+            started = time.perf_counter()
+            session.execute(blob, 10)
+            per_case.append(time.perf_counter() - started)
+        # The floor: every blob sent at once; the device runs them back to back.
+        client = session.device.transport.client
+        frames = b"".join(transfer_frames(blob, info.chunk, i + 1) for i, blob in enumerate(blobs))
+        started = time.perf_counter()
+        client.link.write(frames)
+        arrivals = []
+        deadline = time.monotonic() + 120
+        while len(arrivals) < len(blobs):
+            frame = client._next_frame(deadline)
+            if frame is None:
+                raise SystemExit(f"floor run on {target}: only {len(arrivals)} of {len(blobs)} statuses came back")
+            if frame.type == p.STATUS:
+                arrivals.append(time.perf_counter())
+        floor = [b - a for a, b in zip([started] + arrivals, arrivals)]
+        session.stop()
+        median, floor_median = statistics.median(per_case), statistics.median(floor)
+        print(f"speed on {target}: {len(blobs)} blobs, {sum(map(len, blobs))} bytes")
+        print(f"  harness, case by case: median {median * 1e3:.2f} ms, total {sum(per_case):.2f} s")
+        print(f"  floor, back to back:   median {floor_median * 1e3:.2f} ms, total {arrivals[-1] - started:.2f} s")
+        print(f"  ratio of medians: {median / floor_median:.2f}  (goal <= 1.3);  "
+              f"median {median * 1e3:.1f} ms (goal < 30 ms)")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("what", nargs="?", default="all", choices=["build", "cases", "all"])
+    parser.add_argument("what", nargs="?", default="all", choices=["build", "cases", "speed", "all"])
     parser.add_argument("--target", action="append", help="targets for the cases bench (default host, host32)")
     args = parser.parse_args(argv)
     if args.what in ("build", "all"):
         bench_build()
     if args.what in ("cases", "all"):
-        bench_cases(args.target or ["host", "host32"])
+        bench_cases(args.target or ["host", "host32", "qemu-m0", "qemu-g030"])
+    if args.what in ("speed", "all"):
+        bench_speed(args.target or ["qemu-m0", "qemu-g030"])
     return 0
 
 

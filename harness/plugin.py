@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from .paths import cache_dir
 from .session import SuiteRun, Toolchain
 from .verdict import CaseResult, Verdict
 
-DEFAULT_TARGET = "host"
+DEFAULT_TARGET = "qemu-m0"
 # option, environment variable, default, help
 _OPTIONS = [
     ("--target", "HIL_TARGET", DEFAULT_TARGET, "target(s) to run the cases on, comma-separated "
@@ -51,6 +50,11 @@ def _option(config, flag: str):
     raise KeyError(flag)
 
 
+def result_record(r: CaseResult) -> dict:
+    return {"case": r.case_id, "target": r.target, "verdict": r.verdict.value, "message": r.message,
+            "figures": r.figures, "reference": r.reference}
+
+
 class HilState:
     """Per-process state: the toolchain and one SuiteRun per target, started on first use."""
 
@@ -65,7 +69,7 @@ class HilState:
         self.toolchain: Toolchain | None = None
         self.runs: dict[str, SuiteRun] = {}
         self.failures: dict[str, HarnessError] = {}
-        self.results: list[CaseResult] = []
+        self.records: list[dict] = []  # one per finished case, from the reports
 
     def suite_run(self, target: str) -> SuiteRun:
         if target in self.failures:
@@ -89,7 +93,9 @@ class HilState:
 def pytest_configure(config):
     config.addinivalue_line("markers", "hil_case(id, target): a bytecode-hil conformance case on a target")
     config.addinivalue_line("markers", "hil_infra: needs emulators or boards beyond the host")
-    config.stash[state_key] = HilState(config)
+    state = HilState(config)
+    config.stash[state_key] = state
+    config.pluginmanager.register(ResultCollector(state), "bytecode-hil-results")
 
 
 def pytest_unconfigure(config):
@@ -152,9 +158,9 @@ class CaseItem(pytest.Item):
     def runtest(self):
         result = self.run_for.run_case(self.case)
         self.result = result
-        self.config.stash[state_key].results.append(result)
-        self.user_properties.append(("verdict", result.verdict.value))
-        self.user_properties.append(("figures", json.dumps(result.figures)))
+        # Reports carry the result, so the summary and the results file also
+        # work under pytest-xdist, where cases run in worker processes.
+        self.user_properties.append(("hil_result", result_record(result)))
         if result.verdict is Verdict.SKIP:
             pytest.skip(result.message)
         if result.verdict is Verdict.XFAIL:
@@ -204,45 +210,52 @@ def pytest_report_teststatus(report, config):
     return None
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    state = config.stash.get(state_key, None)
-    if state is None or not state.results:
-        return
-    tr = terminalreporter
-    tr.section("bytecode-hil")
-    for target in state.targets:
-        results = [r for r in state.results if r.target == target]
-        if not results:
-            continue
-        counts = Counter(r.verdict.value for r in results)
-        order = [v.value for v in Verdict]
-        tr.write_line(f"{target}: " + ", ".join(f"{counts[v]} {v}" for v in order if counts[v]))
-        run = state.runs.get(target)
-        if run is not None:
-            tr.write_line(f"  device: {run.session.info}")
-            tr.write_line(f"  firmware: {run.session.footprint.describe(run.target.memory)}")
-            ratios = sorted(r.figures["device_host_ratio"] for r in results if "device_host_ratio" in r.figures)
+class ResultCollector:
+    """Gathers every case's result from the reports (so pytest-xdist workers'
+    results arrive too) and prints the bytecode-hil summary."""
+
+    def __init__(self, state: HilState):
+        self.state = state
+
+    def pytest_runtest_logreport(self, report):
+        if report.when != "call":  # teardown reports repeat the properties
+            return
+        for name, value in report.user_properties:
+            if name == "hil_result":
+                self.state.records.append(value)
+
+    def pytest_terminal_summary(self, terminalreporter):
+        state = self.state
+        if not state.records:
+            return
+        tr = terminalreporter
+        tr.section("bytecode-hil")
+        for target in state.targets:
+            records = [r for r in state.records if r["target"] == target]
+            if not records:
+                continue
+            counts = Counter(r["verdict"] for r in records)
+            tr.write_line(f"{target}: " + ", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if counts[v.value]))
+            run = state.runs.get(target)
+            if run is not None:
+                tr.write_line(f"  device: {run.session.info}")
+                tr.write_line(f"  firmware: {run.session.footprint.describe(run.target.memory)}")
+            ratios = sorted(r["figures"]["device_host_ratio"] for r in records if "device_host_ratio" in r["figures"])
             if ratios:
                 tr.write_line(f"  device/host time ratio: median {ratios[len(ratios) // 2]:.1f} "
                               f"(range {ratios[0]:.1f}-{ratios[-1]:.1f}, {len(ratios)} cases)")
-        path = _write_results(state, target, results)
-        tr.write_line(f"  results: {path}")
+            tr.write_line(f"  results: {_write_results(state, target, records)}")
 
 
-def _write_results(state: HilState, target: str, results: list[CaseResult]) -> Path:
+def _write_results(state: HilState, target: str, records: list[dict]) -> Path:
     chosen = _option(state.config, "--hil-results")
     path = Path(chosen) if chosen else state.config.rootpath / "reports" / f"results-{target}.jsonl"
     if len(state.targets) > 1 and chosen:
         path = path.with_name(f"{path.stem}-{target}{path.suffix}")
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker:
-        path = path.with_name(f"{path.stem}-{worker}{path.suffix}")
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w") as f:
-        for r in results:
-            f.write(json.dumps({"case": r.case_id, "target": r.target, "verdict": r.verdict.value,
-                                "message": r.message, "figures": r.figures, "reference": r.reference,
-                                "time": time.time()}) + "\n")
+        for r in records:
+            f.write(json.dumps(r) + "\n")
     return path
 
 

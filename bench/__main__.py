@@ -3,6 +3,7 @@
     build   cold build (empty cache, source archive already downloaded) of
             mpy-cross and the host and host32 runners, then a warm one.
             Goals: cold under 90 s on 2 cores, warm under 2 s.
+    footprint  firmware size against the budget, and the compiler-kept twin.
     cases   per-case wall time of the suite (verdicts included) on targets.
     speed   per-case time on an emulated target against its floor: the same
             blobs sent back to back in one QEMU session with no host round
@@ -24,6 +25,7 @@ import zlib
 
 from harness import protocol as p
 from harness.cases import discover, unmet_needs
+from harness.footprint import measure
 from harness.paths import CASES_DIR, cache_dir
 from harness.session import SuiteRun, TargetSession, Toolchain
 from harness.targets import load_target
@@ -124,13 +126,28 @@ def bench_speed(targets: list[str]) -> None:
               f"median {median * 1e3:.1f} ms (goal < 30 ms)")
 
 
+def bench_footprint(targets: list[str]) -> None:
+    tc = Toolchain.prepare()
+    for name in targets:
+        target = load_target(name)
+        booter = measure(tc.profile.build_firmware(target, tc.source, tc.cache).product)
+        twin = measure(tc.profile.build_firmware(target, tc.source, tc.cache, with_compiler=True,
+                                                 make_overrides=tc.profile.compiler_twin_overrides(target)).product)
+        saved = twin.flash - booter.flash
+        print(f"footprint of {name}: {booter.describe(target.memory)}")
+        print(f"  compiler kept: flash {twin.flash}; trimming the parser saves {saved} bytes "
+              f"({100 * saved / twin.flash:.1f}%)")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("what", nargs="?", default="all", choices=["build", "cases", "speed", "all"])
+    parser.add_argument("what", nargs="?", default="all", choices=["build", "footprint", "cases", "speed", "all"])
     parser.add_argument("--target", action="append", help="targets for the cases bench (default host, host32)")
     args = parser.parse_args(argv)
     if args.what in ("build", "all"):
         bench_build()
+    if args.what in ("footprint", "all"):
+        bench_footprint(args.target or ["qemu-m0", "qemu-g030"])
     if args.what in ("cases", "all"):
         bench_cases(args.target or ["host", "host32", "qemu-m0", "qemu-g030"])
     if args.what in ("speed", "all"):

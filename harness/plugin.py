@@ -23,7 +23,7 @@ DEFAULT_TARGET = "qemu-m0"
 # option, environment variable, default, help
 _OPTIONS = [
     ("--target", "HIL_TARGET", DEFAULT_TARGET, "target(s) to run the cases on, comma-separated "
-     "(host, host32, ...; see targets/)"),
+     "(qemu-m0, qemu-g030, host, host32, ...; see targets/)"),
     ("--hil-cache", "HIL_CACHE", None, "cache folder for sources, builds and blobs (default: XDG cache)"),
     ("--vm-src", "HIL_VM_SRC", None, "a MicroPython checkout to build instead of the pinned source"),
     ("--case-timeout", "HIL_CASE_TIMEOUT", None, "seconds per case, overriding the target's default"),

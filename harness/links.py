@@ -82,3 +82,44 @@ class SocketLink:
             self.sock.close()
         except OSError:
             pass
+
+
+class SerialLink:
+    """A serial port by pyserial URL: a device path, rfc2217://, socket://."""
+
+    def __init__(self, url: str, baudrate: int = 115200, **options):
+        import serial  # pyserial: imported here so host-only runs do not need it
+
+        try:
+            self.port = serial.serial_for_url(url, baudrate=baudrate, timeout=0, **options)
+        except (serial.SerialException, ValueError) as exc:
+            raise LinkClosed(f"cannot open serial port {url}: {exc}") from None
+        self.url = url
+
+    def write(self, data: bytes) -> None:
+        import serial
+
+        try:
+            self.port.write(data)
+            self.port.flush()
+        except serial.SerialException as exc:
+            raise LinkClosed(f"serial port {self.url} failed: {exc}") from None
+
+    def read(self, size: int, timeout: float) -> bytes:
+        import serial
+
+        self.port.timeout = max(0.0, timeout)
+        try:
+            first = self.port.read(1)
+            if not first:
+                return b""
+            waiting = self.port.in_waiting
+            return first + (self.port.read(min(size - 1, waiting)) if waiting else b"")
+        except serial.SerialException as exc:
+            raise LinkClosed(f"serial port {self.url} failed: {exc}") from None
+
+    def close(self) -> None:
+        try:
+            self.port.close()
+        except Exception:  # closing a port that already failed
+            pass

@@ -18,6 +18,7 @@ from pathlib import Path
 from .cases import discover, load_case
 from .errors import HarnessError
 from .footprint import measure
+from .inventory import load_inventory, select_board
 from .paths import CASES_DIR, cache_dir
 from .session import SuiteRun, TargetSession, Toolchain
 from .targets import available_targets, load_target
@@ -27,6 +28,22 @@ from .verdict import Verdict
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hil-cache", help="cache folder (default: $HIL_CACHE or the XDG cache)")
     parser.add_argument("--vm-src", help="a MicroPython checkout to build instead of the pinned source")
+
+
+def _board_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--inventory", help="board inventory file (default ./boards.toml, ~/.config/bytecode-hil/boards.toml)")
+    parser.add_argument("--board", help="the inventory board to use")
+    for key, text in (("probe", "debug probe unique ID"), ("port", "serial port (pyserial URL)"),
+                      ("firmware", "firmware image for targets that run yours"), ("pack", "CMSIS pack (pyOCD)")):
+        parser.add_argument(f"--{key}", help=text)
+
+
+def _board(args, target_name: str):
+    if not load_target(target_name).needs_board:
+        return None
+    boards = load_inventory(args.inventory)
+    overrides = {k: getattr(args, k) for k in ("probe", "port", "firmware", "pack")}
+    return select_board(target_name, boards, args.board, overrides)
 
 
 def _toolchain(args) -> Toolchain:
@@ -84,7 +101,7 @@ def cmd_compile(args) -> int:
 
 def cmd_run(args) -> int:
     tc = _toolchain(args)
-    session = TargetSession(load_target(args.target), tc, tc.cache / "logs").start()
+    session = TargetSession(load_target(args.target), tc, tc.cache / "logs", _board(args, args.target)).start()
     worst = 0
     try:
         print(f"# {session.info}", file=sys.stderr)
@@ -118,7 +135,8 @@ def cmd_suite(args) -> int:
         cases += [load_case(p, base)] if p.is_file() else [load_case(c.path, base) for c in discover(p)]
     counts: Counter = Counter()
     started = time.monotonic()
-    with SuiteRun(args.target, cache=cache_dir(args.hil_cache), vm_src=args.vm_src, timeout=args.timeout) as run:
+    with SuiteRun(args.target, cache=cache_dir(args.hil_cache), vm_src=args.vm_src, timeout=args.timeout,
+                  board=_board(args, args.target)) as run:
         for case in cases:
             result = run.run_case(case)
             counts[result.verdict] += 1
@@ -152,12 +170,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--target", required=True)
     p.add_argument("--timeout", type=float)
     p.add_argument("files", nargs="+")
+    _board_options(p)
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("suite", help="run conformance cases on a target and print verdicts")
     p.add_argument("--target", required=True)
     p.add_argument("--timeout", type=float)
     p.add_argument("-v", "--verbose", action="store_true")
     p.add_argument("paths", nargs="*", help="case files or folders (default: cases/)")
+    _board_options(p)
     p.set_defaults(func=cmd_suite)
     for p in sub.choices.values():
         _common(p)

@@ -15,7 +15,9 @@ import pytest
 
 from .cases import Case, load_case
 from .errors import HarnessError, InfrastructureError
+from .inventory import Board, load_inventory, select_board
 from .paths import cache_dir
+from .targets import load_target
 from .session import SuiteRun, Toolchain
 from .verdict import CaseResult, Verdict
 
@@ -29,6 +31,13 @@ _OPTIONS = [
     ("--case-timeout", "HIL_CASE_TIMEOUT", None, "seconds per case, overriding the target's default"),
     ("--hil-results", "HIL_RESULTS", None, "file to write the run's results to (JSON lines; "
      "default reports/results-<target>.jsonl)"),
+    ("--inventory", "HIL_INVENTORY", None, "board inventory file (default ./boards.toml, then "
+     "~/.config/bytecode-hil/boards.toml)"),
+    ("--board", "HIL_BOARD", None, "the inventory board to use (default: the first of the target's)"),
+    ("--probe", "HIL_PROBE", None, "debug probe unique ID (pyOCD), overriding the board's"),
+    ("--port", "HIL_PORT", None, "the board's serial port, a pyserial URL (/dev/ttyUSB0, rfc2217://, socket://)"),
+    ("--firmware", "HIL_FIRMWARE", None, "firmware image for targets that run your firmware (esp32)"),
+    ("--pack", "HIL_PACK", None, "CMSIS pack for the board's MCU (pyOCD), e.g. Keil.STM32G0xx_DFP"),
 ]
 
 state_key = pytest.StashKey["HilState"]()
@@ -79,11 +88,20 @@ class HilState:
                 if self.toolchain is None:
                     self.toolchain = Toolchain.prepare(cache=self.cache, vm_src=self.vm_src)
                 self.runs[target] = SuiteRun(target, toolchain=self.toolchain, timeout=self.timeout,
-                                             log_dir=self.cache / "logs").start()
+                                             log_dir=self.cache / "logs", board=self.board_for(target)).start()
             except HarnessError as exc:
                 self.failures[target] = exc  # do not rebuild for every case
                 raise
         return self.runs[target]
+
+    def board_for(self, target: str) -> Board | None:
+        if not load_target(target).needs_board:
+            return None
+        boards = load_inventory(_option(self.config, "--inventory"))
+        overrides = {key: _option(self.config, f"--{key}") for key in ("probe", "port", "firmware", "pack")}
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+        index = int(worker[2:]) if worker[2:].isdigit() else 0
+        return select_board(target, boards, _option(self.config, "--board"), overrides, index)
 
     def close(self) -> None:
         for run in self.runs.values():
@@ -239,7 +257,10 @@ class ResultCollector:
             run = state.runs.get(target)
             if run is not None:
                 tr.write_line(f"  device: {run.session.info}")
-                tr.write_line(f"  firmware: {run.session.footprint.describe(run.target.memory)}")
+                if run.session.footprint:
+                    tr.write_line(f"  firmware: {run.session.footprint.describe(run.target.memory)}")
+                if run.session.board:
+                    tr.write_line(f"  board: {run.session.board.name} ({run.session.board.origin})")
             ratios = sorted(r["figures"]["device_host_ratio"] for r in records if "device_host_ratio" in r["figures"])
             if ratios:
                 tr.write_line(f"  device/host time ratio: median {ratios[len(ratios) // 2]:.1f} "

@@ -14,7 +14,8 @@ from pathlib import Path
 from .build import BuildResult
 from .cases import Case, unmet_needs
 from .device import Device, Execution
-from .errors import BuildError, HarnessError
+from .errors import BuildError, ConfigError, HarnessError
+from .inventory import Board
 from .footprint import Footprint, measure
 from .oracle import Expected, Oracle
 from .paths import cache_dir
@@ -54,23 +55,39 @@ def check_footprint(target: Target, firmware: BuildResult) -> Footprint:
 
 
 class TargetSession:
-    """One target: its firmware, built on demand, and its live device."""
+    """One target: its firmware, built on demand (or given), and its live device."""
 
-    def __init__(self, target: Target, toolchain: Toolchain, log_dir: Path):
+    def __init__(self, target: Target, toolchain: Toolchain, log_dir: Path, board: Board | None = None):
         self.target = target
         self.toolchain = toolchain
         self.log_dir = log_dir
+        self.board = board
         self.firmware: BuildResult | None = None
         self.footprint: Footprint | None = None
         self.device: Device | None = None
 
     def start(self) -> "TargetSession":
         tc = self.toolchain
-        self.firmware = tc.profile.build_firmware(self.target, tc.source, tc.cache)
-        self.footprint = check_footprint(self.target, self.firmware)
-        self.device = Device(self.target, self.firmware.product, self.log_dir)
+        options = {**self.target.launcher_options, **(self.board.options if self.board else {})}
+        if self.target.firmware == "user":
+            firmware = self._user_firmware(options)
+        else:
+            self.firmware = tc.profile.build_firmware(self.target, tc.source, tc.cache)
+            self.footprint = check_footprint(self.target, self.firmware)
+            firmware = self.firmware.product
+            options["build_id"] = self.firmware.build_id
+        self.device = Device(self.target, firmware, self.log_dir, options)
         self.device.activate()
         return self
+
+    def _user_firmware(self, options: dict) -> Path:
+        if not options.get("firmware"):
+            raise ConfigError(f"{self.target.name} runs firmware you provide, and none was given",
+                              "pass --firmware PATH, or set firmware in the board's inventory entry")
+        path = Path(options["firmware"]).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"firmware {path} does not exist")
+        return path
 
     def stop(self) -> None:
         if self.device:
@@ -88,13 +105,14 @@ class SuiteRun:
     """Runs cases on one target and, where it has one, on its host reference."""
 
     def __init__(self, target_name: str, *, cache: Path | None = None, vm_src: str | None = None,
-                 log_dir: Path | None = None, timeout: float | None = None, toolchain: Toolchain | None = None):
+                 log_dir: Path | None = None, timeout: float | None = None, toolchain: Toolchain | None = None,
+                 board: Board | None = None):
         self.target = load_target(target_name)
         self.toolchain = toolchain or Toolchain.prepare(self.target.vm, cache, vm_src)
         self.log_dir = log_dir or self.toolchain.cache / "logs"
         self.timeout = timeout
         self.oracle = Oracle(self.toolchain.cache)
-        self.session = TargetSession(self.target, self.toolchain, self.log_dir)
+        self.session = TargetSession(self.target, self.toolchain, self.log_dir, board)
         self.reference: TargetSession | None = None
         if self.target.reference:
             self.reference = TargetSession(load_target(self.target.reference), self.toolchain, self.log_dir)

@@ -24,7 +24,12 @@ _SCHEMA = {
     "memory": (dict, False),
     "qemu": (dict, False),
     "startup_timeout": ((int, float), False),
+    "firmware": (str, False),
+    "launcher_options": (dict, False),
 }
+FIRMWARE_KINDS = ("build", "user")
+# Launchers that need no physical board from the inventory.
+BOARDLESS_LAUNCHERS = ("process", "qemu")
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,12 @@ class Target:
     make: dict = field(default_factory=dict)    # extra make variables for the build
     memory: dict = field(default_factory=dict)  # flash / ram budget in bytes
     qemu: dict = field(default_factory=dict)    # machine, globals, icount
+    firmware: str = "build"  # "build": the harness builds it; "user": the user gives it (--firmware)
+    launcher_options: dict = field(default_factory=dict)  # defaults for the launcher, under the board's entry
+
+    @property
+    def needs_board(self) -> bool:
+        return self.launcher not in BOARDLESS_LAUNCHERS
 
     @property
     def folder(self) -> Path:
@@ -73,6 +84,8 @@ def load_target(name: str, root: Path = TARGETS_DIR) -> Target:
         raise ConfigError(f"{path}: missing {', '.join(missing)}")
     if data["name"] != name:
         raise ConfigError(f"{path}: name {data['name']!r} does not match its folder {name!r}")
+    if data.get("firmware", "build") not in FIRMWARE_KINDS:
+        raise ConfigError(f"{path}: firmware must be one of {', '.join(FIRMWARE_KINDS)}")
     for key in ("memory",):
         for k, v in data.get(key, {}).items():
             if not isinstance(v, int) or v <= 0:

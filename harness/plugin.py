@@ -16,6 +16,7 @@ import pytest
 from .cases import Case, load_case
 from .errors import HarnessError, InfrastructureError
 from .inventory import Board, load_inventory, select_board
+from .journal import Journal
 from .paths import cache_dir
 from .targets import load_target
 from .session import SuiteRun, Toolchain
@@ -38,6 +39,7 @@ _OPTIONS = [
     ("--port", "HIL_PORT", None, "the board's serial port, a pyserial URL (/dev/ttyUSB0, rfc2217://, socket://)"),
     ("--firmware", "HIL_FIRMWARE", None, "firmware image for targets that run your firmware (esp32)"),
     ("--pack", "HIL_PACK", None, "CMSIS pack for the board's MCU (pyOCD), e.g. Keil.STM32G0xx_DFP"),
+    ("--hil-journal", "HIL_JOURNAL", None, "the results journal (default reports/journal.jsonl)"),
 ]
 
 state_key = pytest.StashKey["HilState"]()
@@ -47,6 +49,8 @@ def pytest_addoption(parser):
     group = parser.getgroup("bytecode-hil", "bytecode-hil conformance runs")
     for flag, env, default, text in _OPTIONS:
         group.addoption(flag, default=None, help=f"{text} [env {env}]")
+    group.addoption("--resume", action="store_true", default=False,
+                    help="go on with the run in the journal: cases it finished are not run again")
     parser.addini("hil_case_roots", "folders whose .py files are conformance cases", type="args",
                   default=["cases"])
 
@@ -79,6 +83,11 @@ class HilState:
         self.runs: dict[str, SuiteRun] = {}
         self.failures: dict[str, HarnessError] = {}
         self.records: list[dict] = []  # one per finished case, from the reports
+        journal_path = _option(config, "--hil-journal")
+        self.journal = Journal(Path(journal_path) if journal_path else
+                               config.rootpath / "reports" / "journal.jsonl", self.targets)
+        self.resume = config.getoption("resume")
+        self.resumed: dict[str, dict] = self.journal.finished() if self.resume else {}
 
     def suite_run(self, target: str) -> SuiteRun:
         if target in self.failures:
@@ -111,15 +120,29 @@ class HilState:
 def pytest_configure(config):
     config.addinivalue_line("markers", "hil_case(id, target): a bytecode-hil conformance case on a target")
     config.addinivalue_line("markers", "hil_infra: needs emulators or boards beyond the host")
-    state = HilState(config)
+    try:
+        state = HilState(config)
+    except HarnessError as exc:
+        raise pytest.UsageError(str(exc)) from None
     config.stash[state_key] = state
-    config.pluginmanager.register(ResultCollector(state), "bytecode-hil-results")
+    if not hasattr(config, "workerinput"):  # the controller, not a pytest-xdist worker
+        config.pluginmanager.register(ResultCollector(state), "bytecode-hil-results")
 
 
 def pytest_unconfigure(config):
     state = config.stash.get(state_key, None)
     if state is not None:
         state.close()
+
+
+def pytest_collection_modifyitems(session, config, items):
+    state = config.stash[state_key]
+    if not state.resumed:
+        return
+    done = [item for item in items if item.nodeid in state.resumed]
+    if done:
+        config.hook.pytest_deselected(items=done)
+        items[:] = [item for item in items if item.nodeid not in state.resumed]
 
 
 def _case_root(state: HilState, path: Path) -> Path | None:
@@ -230,17 +253,40 @@ def pytest_report_teststatus(report, config):
 
 class ResultCollector:
     """Gathers every case's result from the reports (so pytest-xdist workers'
-    results arrive too) and prints the bytecode-hil summary."""
+    results arrive too), journals each at once, and prints the summary."""
 
     def __init__(self, state: HilState):
         self.state = state
+        self.started = False
+        state.records.extend(state.resumed.values())
+
+    def _journal(self, entry: dict) -> None:
+        if not self.started:  # a run without cases leaves the journal alone
+            self.state.journal.start(self.state.resume, {"rootdir": str(self.state.config.rootpath)})
+            self.started = True
+        self.state.journal.record(entry)
 
     def pytest_runtest_logreport(self, report):
-        if report.when != "call":  # teardown reports repeat the properties
-            return
-        for name, value in report.user_properties:
-            if name == "hil_result":
-                self.state.records.append(value)
+        if report.when == "call":  # teardown reports repeat the properties
+            for name, value in report.user_properties:
+                if name == "hil_result":
+                    entry = {"nodeid": report.nodeid, **value}
+                    self.state.records.append(entry)
+                    self._journal(entry)
+        elif report.failed and report.when == "setup" and "::" in report.nodeid and \
+                report.nodeid.split("::")[-1] in self.state.targets:
+            # Infrastructure errors are journaled too, and run again on resume.
+            self._journal({"nodeid": report.nodeid, "verdict": "infrastructure",
+                           "message": str(report.longrepr)[-2000:]})
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session, exitstatus):
+        if self.started and exitstatus != pytest.ExitCode.INTERRUPTED:
+            self.state.journal.finish(dict(Counter(r["verdict"] for r in self.state.records)))
+        if self.state.resumed and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+            # A resumed run answers for the whole run, journaled cases included.
+            failed = any(r["verdict"] in ("fail", "vm-crash", "timeout") for r in self.state.records)
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED if failed else pytest.ExitCode.OK
 
     def pytest_terminal_summary(self, terminalreporter):
         state = self.state

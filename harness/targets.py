@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ _SCHEMA = {
     "launcher_options": (dict, False),
 }
 FIRMWARE_KINDS = ("build", "user")
+_SAFE_MAKE_VALUE = re.compile(r"[A-Za-z0-9_.,:/+=-]*")
 # Launchers that need no physical board from the inventory.
 BOARDLESS_LAUNCHERS = ("process", "qemu")
 
@@ -86,6 +88,11 @@ def load_target(name: str, root: Path = TARGETS_DIR) -> Target:
         raise ConfigError(f"{path}: name {data['name']!r} does not match its folder {name!r}")
     if data.get("firmware", "build") not in FIRMWARE_KINDS:
         raise ConfigError(f"{path}: firmware must be one of {', '.join(FIRMWARE_KINDS)}")
+    for k, v in data.get("make", {}).items():
+        # Values reach make's command line: make expands $(...) in them.
+        if not re.fullmatch(r"[A-Z][A-Z0-9_]*", k) or not isinstance(v, str) or not _SAFE_MAKE_VALUE.fullmatch(v):
+            raise ConfigError(f"{path}: make.{k} = {v!r} is not a plain make variable",
+                              "names are upper-case, values are strings of letters, digits and ._,:/+=-")
     for key in ("memory",):
         for k, v in data.get(key, {}).items():
             if not isinstance(v, int) or v <= 0:

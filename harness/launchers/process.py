@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 from ..links import PipeLink
+from ..procs import die_with_parent
 from ..registry import launchers
 
 
@@ -36,7 +37,8 @@ class ProcessLauncher:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen([str(self.firmware)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=log, bufsize=0, start_new_session=True)
+                                         stderr=log, bufsize=0, start_new_session=True,
+                                         preexec_fn=die_with_parent)
         self.link = PipeLink(self.proc)
         return self.link
 

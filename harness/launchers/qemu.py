@@ -10,12 +10,12 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
 from ..errors import InfrastructureError
 from ..links import SocketLink
+from ..procs import die_with_parent, temp_dir
 from ..registry import launchers
 from .process import describe_exit
 
@@ -50,7 +50,7 @@ class QemuLauncher:
         return cmd
 
     def activate(self) -> SocketLink:
-        self.tmpdir = tempfile.TemporaryDirectory(prefix="hil-qemu-")
+        self.tmpdir = temp_dir("hil-qemu-")
         path = str(Path(self.tmpdir.name) / "serial.sock")
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         server.bind(path)
@@ -59,7 +59,8 @@ class QemuLauncher:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(self.command(path), stdin=subprocess.DEVNULL, stdout=log,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
+                                         stderr=subprocess.STDOUT, start_new_session=True,
+                                         preexec_fn=die_with_parent)
         try:
             conn, _ = server.accept()
         except socket.timeout:

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..build import BuildResult, BuildSpec, build
 from ..errors import ConfigError
 from ..paths import TARGETS_DIR
+from ..procs import owned_name, sweep_stale
 from ..registry import vm_profiles
 from ..targets import Target
 from ..vmsource import SourcePin, VMSource, checkout_source, pinned_source
@@ -30,6 +31,9 @@ SOURCE_SUBDIRS = ["py", "shared", "mpy-cross", "extmod"]
 
 MPY_MAGIC = ord("M")
 MPY_VERSION = 6
+
+
+TMP_PREFIX = "tmp-"
 
 
 class CompileError(Exception):
@@ -58,6 +62,7 @@ class Compiler:
         self.cache = cache / "blobs"
         self.options = options
         self.identity = hashlib.sha256(executable.read_bytes()).hexdigest()[:16]
+        sweep_stale(self.cache, TMP_PREFIX)
 
     def compile(self, source: bytes, name: str) -> bytes:
         """Compile ``source``; ``name`` is the file name tracebacks show."""
@@ -67,8 +72,9 @@ class Compiler:
         if cached.exists():
             return cached.read_bytes()
         cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp_src = cached.with_suffix(".py.tmp")
-        tmp_out = cached.with_suffix(f".{id(self)}.tmp")
+        # Temporary names carry our PID: a killed run's leftovers get swept.
+        tmp_src = self.cache / f"{owned_name(TMP_PREFIX)}{key}.py"
+        tmp_out = self.cache / f"{owned_name(TMP_PREFIX)}{key}.mpy"
         tmp_src.write_bytes(source)
         try:
             proc = subprocess.run([str(self.executable), *self.options, "-s", name, "-o", str(tmp_out),

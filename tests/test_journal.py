@@ -1,0 +1,85 @@
+"""The results journal: nothing finished is lost when a run is killed, and
+--resume goes on without running finished cases again."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from harness.errors import ConfigError
+from harness.journal import Journal
+
+
+def test_journal_round_trip_and_torn_lines(tmp_path):
+    j = Journal(tmp_path / "j.jsonl", ["host32"])
+    j.start(False, {})
+    j.record({"nodeid": "a::host32", "verdict": "pass"})
+    j.record({"nodeid": "b::host32", "verdict": "infrastructure"})
+    j.record({"nodeid": "c::host32", "verdict": "timeout"})
+    with open(j.path, "a") as f:
+        f.write('{"nodeid": "d::host32", "verd')  # killed mid-line
+    assert set(j.finished()) == {"a::host32", "c::host32"}
+    with pytest.raises(ConfigError, match="is a run on host32, not on qemu-m0"):
+        Journal(j.path, ["qemu-m0"]).finished()
+    # A new run keeps the old journal beside it.
+    Journal(j.path, ["host32"]).start(False, {})
+    assert (tmp_path / "j.prev.jsonl").exists()
+
+
+def test_resume_without_a_journal_is_a_clear_error(tmp_path):
+    with pytest.raises(ConfigError, match="no journal"):
+        Journal(tmp_path / "none.jsonl", ["host32"]).finished()
+
+
+def runner_pids() -> set[int]:
+    pids = set()
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if (proc / "cmdline").read_bytes().split(b"\0")[0].endswith(b"firmware.elf"):
+                    pids.add(int(proc.name))
+            except OSError:
+                pass
+    return pids
+
+
+def test_killed_run_keeps_finished_cases_and_resumes(tmp_path):
+    suite = tmp_path / "suite"
+    (suite / "c").mkdir(parents=True)
+    (tmp_path / "pytest.ini").write_text("[pytest]\nhil_case_roots = suite\n")
+    for i in range(3):
+        (suite / "c" / f"a{i}.py").write_text(f"print({i})\n")
+    # Long enough to be killed in the middle of it.
+    (suite / "c" / "b_slow.py").write_text("# timeout: 60\nx = 0\nwhile x < 10**9:\n    x += 1\n")
+    for i in range(3):
+        (suite / "c" / f"c{i}.py").write_text(f"print({i} * 2)\n")
+    journal = tmp_path / "reports" / "journal.jsonl"
+    args = [sys.executable, "-m", "pytest", "--target=host32", "-p", "no:cacheprovider", "-q", "suite"]
+    before = runner_pids()
+    proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if journal.exists() and journal.read_text().count('"verdict"') >= 3:
+            break
+        time.sleep(0.05)
+    time.sleep(0.3)  # into the slow case
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    records = [json.loads(line) for line in journal.read_text().splitlines()]
+    done = [r["nodeid"] for r in records if "verdict" in r]
+    assert done == [f"suite/c/a{i}.py::host32" for i in range(3)]
+    time.sleep(0.5)
+    assert not (runner_pids() - before), "the runner outlived the killed harness"
+
+    (suite / "c" / "b_slow.py").write_text("print('now quick')\n")
+    resumed = subprocess.run(args + ["--resume", "-rA"], cwd=tmp_path, capture_output=True, text=True)
+    out = resumed.stdout
+    assert resumed.returncode == 0, out
+    assert "3 deselected" in out and "4 passed" in out
+    assert "host32: 7 pass" in out
+    assert "a0.py" not in out.split("short test summary")[-1]

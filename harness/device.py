@@ -7,11 +7,12 @@ only losing an emulator or board that cannot be brought back raises.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InfrastructureError
-from .protocol import DeviceInfo, DeviceRejected, DeviceTimeout, LinkClosed, RunRecord
+from .protocol import (DeviceInfo, DeviceRejected, DeviceRestarted, DeviceTimeout, LinkClosed, LinkCorrupted,
+                       RunRecord)
 from .registry import launchers, transports
 from .targets import Target
 
@@ -25,12 +26,19 @@ class Execution:
     detail: str = ""
     partial_output: bytes = b""
     rejection: str = ""             # protocol error name when rejected
+    link_events: list = field(default_factory=list)  # link trouble survived on the way
 
 
 class Device:
-    def __init__(self, target: Target, firmware: Path, log_dir: Path, launcher_options: dict | None = None):
+    # A run whose answer was damaged on the link is run once more: every LOAD
+    # starts a fresh VM, so the second run is the same experiment.
+    link_retries = 1
+
+    def __init__(self, target: Target, firmware: Path, log_dir: Path, launcher_options: dict | None = None,
+                 link_wrapper=None):
         self.target = target
         self.launcher = launchers.get(target.launcher)(target, firmware, log_dir, launcher_options)
+        self.link_wrapper = link_wrapper  # tests put a fault-injecting link here
         self.transport = None
         self.info: DeviceInfo | None = None
         self.restarts = 0
@@ -44,6 +52,8 @@ class Device:
         self.transport = None
 
     def _connect(self, link) -> DeviceInfo:
+        if self.link_wrapper is not None:
+            link = self.link_wrapper(link)
         self.transport = transports.get(self.target.transport)(link)
         try:
             self.info = self.transport.connect(self.target.startup_timeout)
@@ -65,29 +75,49 @@ class Device:
         except (DeviceTimeout, LinkClosed):
             self.restart()
 
+    def _lost(self, exc: Exception) -> Execution:
+        reason = self.launcher.describe_loss()
+        if not self.launcher.loss_is_vm_crash:
+            # The emulator or board went away: bring it back for the next
+            # case, and report this one as an infrastructure failure.
+            try:
+                self.restart()
+            except InfrastructureError:
+                self.transport = None
+            raise InfrastructureError(f"lost {self.target.name} during the case: {exc}; {reason}") from None
+        self.restart()
+        return Execution("crashed", detail=f"{reason} ({exc})")
+
     def execute(self, blob: bytes, timeout: float) -> Execution:
         if self.transport is None:
             self.activate()
-        try:
-            record = self.transport.run(blob, timeout)
-        except DeviceTimeout as exc:
-            self.restart()
-            return Execution("timeout", detail=str(exc), partial_output=exc.output)
-        except LinkClosed as exc:
-            reason = self.launcher.describe_loss()
-            if not self.launcher.loss_is_vm_crash:
-                # The emulator or board went away: bring it back for the next
-                # case, and report this one as an infrastructure failure.
-                try:
-                    self.restart()
-                except InfrastructureError:
-                    self.transport = None
-                raise InfrastructureError(f"lost {self.target.name} during the case: {exc}; {reason}") from None
-            self.restart()
-            return Execution("crashed", detail=f"{reason} ({exc})")
-        except DeviceRejected as exc:
-            return Execution("rejected", detail=str(exc), rejection=exc.name)
-        if record.status == "fault":
-            self._after_fault()
-            return Execution("crashed", record=record, detail=f"CPU fault at PC {record.fault_pc:#010x}")
-        return Execution("completed", record=record)
+        link_events: list[str] = []
+        for attempt in range(self.link_retries + 1):
+            last = attempt == self.link_retries
+            try:
+                record = self.transport.run(blob, timeout)
+            except DeviceTimeout as exc:
+                self.restart()
+                if exc.noise and not last:
+                    link_events.append(f"no status, and {exc.noise} bytes failed their CRC: ran again")
+                    continue
+                detail = str(exc) + (f" ({exc.noise} bytes from the device failed their CRC)" if exc.noise else "")
+                return Execution("timeout", detail=detail, partial_output=exc.output, link_events=link_events)
+            except (LinkCorrupted, DeviceRestarted) as exc:
+                link_events.append(f"{exc}: ran again")
+                if isinstance(exc, DeviceRestarted):
+                    self.info = exc.info
+                if last:
+                    raise InfrastructureError(f"{self.target.name}: the link failed the case twice: "
+                                              + "; ".join(link_events)) from None
+                continue
+            except LinkClosed as exc:
+                return self._lost(exc)
+            except DeviceRejected as exc:
+                return Execution("rejected", detail=str(exc), rejection=exc.name, link_events=link_events)
+            if record.status == "fault":
+                self._after_fault()
+                return Execution("crashed", record=record, detail=f"CPU fault at PC {record.fault_pc:#010x}",
+                                 link_events=link_events)
+            return Execution("completed", record=record, link_events=link_events)
+        raise AssertionError("unreachable")

@@ -31,7 +31,7 @@ LOAD_RUN = 0x01
 LOAD_HEADER = struct.Struct("<IIB")  # total length, blob CRC, flags
 # Device to host.
 INFO, ACK, ERR, RUNNING, OUT, TRACE, STATUS = 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86
-STATUS_RECORD = struct.Struct("<BQQIIII")
+STATUS_RECORD = struct.Struct("<BQQIIIIII")
 
 STATUS_NAMES = {0: "ok", 1: "exception", 2: "memory-error", 3: "fault", 4: "load-error"}
 ERROR_NAMES = {
@@ -57,12 +57,27 @@ class LinkClosed(InfrastructureError):
 
 
 class DeviceTimeout(InfrastructureError):
-    """The device did not answer in time."""
+    """The device did not answer in time. ``noise`` counts the bytes from the
+    device that were not part of a good frame meanwhile: a timeout with noise
+    may be a status lost on the link rather than a hang."""
 
-    def __init__(self, message: str, output: bytes = b"", trace: str = ""):
+    def __init__(self, message: str, output: bytes = b"", trace: str = "", noise: int = 0):
         super().__init__(message)
         self.output = output
         self.trace = trace
+        self.noise = noise
+
+
+class DeviceRestarted(InfrastructureError):
+    """The device announced itself anew in the middle of a transfer or run."""
+
+    def __init__(self, message: str, info: "DeviceInfo"):
+        super().__init__(message)
+        self.info = info
+
+
+class LinkCorrupted(InfrastructureError):
+    """Frames of the device's answer were lost on the link (their CRC failed)."""
 
 
 class DeviceRejected(Exception):
@@ -247,7 +262,7 @@ class BooterClient:
                 if frame.type == INFO and type_ != HELLO:
                     # The device restarted under us: whatever we sent is gone.
                     self.info = DeviceInfo.parse(frame.payload)
-                    raise LinkClosed("the device restarted during a transfer")
+                    raise DeviceRestarted("the device restarted during a transfer", self.info)
                 if frame.seq != seq:
                     continue  # a late answer to an earlier request
                 if frame.type == ERR and frame.payload[:1] in (b"\x01",):
@@ -293,24 +308,27 @@ class BooterClient:
             piece = blob[offset:offset + chunk]
             frame = self._request(DATA, struct.pack("<I", offset) + piece, {ACK, RUNNING})
             retries += self.retries_used
-        record = self._collect(frame.seq, timeout)
+        record = self._collect(frame.seq, timeout, self.decoder.dropped)
         record.clock_hz = info.clock_hz
         record.wall_seconds = time.monotonic() - started
         record.retries = retries
         return record
 
-    def _collect(self, seq: int, timeout: float) -> RunRecord:
+    def _collect(self, seq: int, timeout: float, dropped_before: int) -> RunRecord:
         output = bytearray()
         trace = bytearray()
         deadline = time.monotonic() + timeout
         while True:
             frame = self._next_frame(deadline)
             if frame is None:
+                # Bytes that failed their CRC, or a frame cut short, hint
+                # that the status was lost on the link rather than never sent.
+                noise = self.decoder.dropped - dropped_before + len(self.decoder.buffer)
                 raise DeviceTimeout(f"the case did not finish within {timeout:g} s",
-                                    bytes(output), trace.decode("utf-8", "replace"))
+                                    bytes(output), trace.decode("utf-8", "replace"), noise)
             if frame.type == INFO:
                 self.info = DeviceInfo.parse(frame.payload)
-                raise LinkClosed("the device restarted while running the case")
+                raise DeviceRestarted("the device restarted while running the case", self.info)
             if frame.seq != seq:
                 continue
             if frame.type == OUT:
@@ -320,7 +338,12 @@ class BooterClient:
             elif frame.type == STATUS:
                 if len(frame.payload) < STATUS_RECORD.size:
                     raise ProtocolError(f"short STATUS record ({len(frame.payload)} bytes)")
-                code, run, load, used, peak, stack, pc = STATUS_RECORD.unpack_from(frame.payload)
+                code, run, load, used, peak, stack, pc, out_len, trace_len = \
+                    STATUS_RECORD.unpack_from(frame.payload)
+                if (out_len, trace_len) != (len(output), len(trace)):
+                    raise LinkCorrupted(f"the device sent {out_len} bytes of output and {trace_len} of "
+                                        f"traceback, {len(output)} and {len(trace)} arrived intact "
+                                        f"({self.decoder.dropped - dropped_before} bytes failed their CRC)")
                 return RunRecord(STATUS_NAMES.get(code, f"status-{code}"), bytes(output),
                                  trace.decode("utf-8", "replace"), run, load, used, peak, stack, pc)
             else:

@@ -54,13 +54,14 @@ def device_observable(execution: Execution) -> str:
 
 
 def figures(execution: Execution) -> dict:
+    """The figures of a run, and any link trouble it survived."""
+    result = {"link_events": execution.link_events} if execution.link_events else {}
     r = execution.record
-    if r is None:
-        return {}
-    return {"status": r.status, "run_cycles": r.run_cycles, "load_cycles": r.load_cycles,
-            "clock_hz": r.clock_hz, "run_seconds": r.run_seconds, "heap_used": r.heap_used,
-            "heap_peak": r.heap_peak, "stack_peak": r.stack_peak, "wall_seconds": r.wall_seconds,
-            "retries": r.retries}
+    if r is not None:
+        result.update(status=r.status, run_cycles=r.run_cycles, load_cycles=r.load_cycles, clock_hz=r.clock_hz,
+                      run_seconds=r.run_seconds, heap_used=r.heap_used, heap_peak=r.heap_peak,
+                      stack_peak=r.stack_peak, wall_seconds=r.wall_seconds, retries=r.retries)
+    return result
 
 
 def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution,

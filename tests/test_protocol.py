@@ -77,8 +77,8 @@ class ScriptedLink:
         pass
 
 
-def status_frame(seq, code=0):
-    return p.encode_frame(p.STATUS, seq, p.STATUS_RECORD.pack(code, 1000, 10, 64, 128, 0, 0))
+def status_frame(seq, code=0, out_len=3):
+    return p.encode_frame(p.STATUS, seq, p.STATUS_RECORD.pack(code, 1000, 10, 64, 128, 0, 0, out_len, 0))
 
 
 def test_client_resends_after_a_lost_answer():
@@ -91,6 +91,18 @@ def test_client_resends_after_a_lost_answer():
     assert record.status == "ok" and record.output == b"hi\n"
     assert record.retries == 1 and len(link.sent) == 2
     assert record.run_seconds == pytest.approx(1.0)
+
+
+def test_client_notices_output_lost_on_the_link():
+    garbled = bytearray(p.encode_frame(p.OUT, 1, b"lost line\n"))
+    garbled[8] ^= 0x40
+    link = ScriptedLink([p.encode_frame(p.RUNNING, 1) + p.encode_frame(p.OUT, 1, b"hi\n") + bytes(garbled)
+                         + status_frame(1, out_len=13)])
+    link.buffer = p.encode_frame(p.INFO, 0, b"chunk=256")
+    client = p.BooterClient(link, frame_timeout=0.05)
+    client.wait_ready(1)
+    with pytest.raises(p.LinkCorrupted, match="13 bytes of output.*3 .* arrived intact"):
+        client.run(b"M\x06\x00\x1f", timeout=1)
 
 
 def test_client_reports_device_rejection():

@@ -94,4 +94,8 @@ class QemuLauncher:
     def describe_loss(self) -> str:
         if self.proc is None:
             return "QEMU was not started"
-        return f"QEMU {describe_exit(self.proc.poll())} (log: {self.log_path})"
+        try:
+            code = self.proc.wait(timeout=1.0)  # the link may notice before the kernel reaps
+        except subprocess.TimeoutExpired:
+            code = None
+        return f"QEMU {describe_exit(code)} (log: {self.log_path})"

@@ -32,6 +32,9 @@ static struct {
 
 static uint8_t reply_seq;
 static uint8_t out_kind;
+// Bytes of output and traceback a run produced: sent with its status so the
+// host can tell a frame lost on the link from a program that printed less.
+static uint32_t streamed_out, streamed_trace;
 static uint8_t out_buf[HIL_OUT_BUF_LEN];
 static size_t out_len;
 static volatile uint8_t running;
@@ -152,6 +155,11 @@ static void flush_out(void) {
 }
 
 static void buffer_out(uint8_t kind, const char *data, size_t len) {
+    if (kind == HIL_MSG_OUT) {
+        streamed_out += len;
+    } else {
+        streamed_trace += len;
+    }
     if (kind != out_kind) {
         flush_out();
         out_kind = kind;
@@ -195,6 +203,8 @@ static void send_status(const hil_result_t *res) {
     put_u32(p + 21, res->heap_peak);
     put_u32(p + 25, res->stack_peak);
     put_u32(p + 29, res->fault_pc);
+    put_u32(p + 33, streamed_out);
+    put_u32(p + 37, streamed_trace);
     flush_out();
     send_frame(HIL_MSG_STATUS, p, sizeof(p));
 }
@@ -255,6 +265,8 @@ static void run_blob(void) {
     // The buffer is empty; naming its kind afresh keeps the cycles a run
     // spends on its first output independent of what the last run wrote.
     out_kind = HIL_MSG_OUT;
+    streamed_out = 0;
+    streamed_trace = 0;
     hil_board_stack_paint();
     hil_vm_run(buf, blob.len, write_out, write_trace, &res);
     res.stack_peak = hil_board_stack_peak();

@@ -69,7 +69,9 @@ typedef struct _hil_result_t {
     uint32_t fault_pc;     // program counter of a fault
 } hil_result_t;
 
-#define HIL_STATUS_PAYLOAD_LEN (1 + 8 + 8 + 4 + 4 + 4 + 4)
+// Then the bytes of OUT and of TRACE the run sent (u32 each), which the
+// booter counts itself.
+#define HIL_STATUS_PAYLOAD_LEN (1 + 8 + 8 + 4 + 4 + 4 + 4 + 4 + 4)
 
 // Device side. The booter calls into the board layer (hil_board.h) and the
 // VM profile (hil_vm.h); the VM profile sends output through these.

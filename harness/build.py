@@ -30,12 +30,14 @@ class BuildSpec:
     product: str = ""           # path of the result, relative to the build folder
     inputs: tuple = ()          # files and folders whose change triggers make
     config_files: tuple = ()    # files whose content is part of the configuration (and the key)
+    path_variables: tuple = ()  # variables naming one of config_files: their content counts, not the path
     jobs: int = 0               # 0: one per core
 
     def key(self, source: VMSource) -> str:
         h = hashlib.sha256()
         h.update(source.digest.encode())
-        h.update(json.dumps([self.name, self.makefile, sorted(self.variables.items())]).encode())
+        keyed = sorted((k, v) for k, v in self.variables.items() if k not in self.path_variables)
+        h.update(json.dumps([self.name, self.makefile, keyed]).encode())
         # A changed configuration header is a new configuration: MicroPython's
         # generated headers do not always follow it incrementally.
         for path in self.config_files:

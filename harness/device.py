@@ -35,10 +35,11 @@ class Device:
     link_retries = 1
 
     def __init__(self, target: Target, firmware: Path, log_dir: Path, launcher_options: dict | None = None,
-                 link_wrapper=None):
+                 link_wrapper=None, transport_options: dict | None = None):
         self.target = target
         self.launcher = launchers.get(target.launcher)(target, firmware, log_dir, launcher_options)
         self.link_wrapper = link_wrapper  # tests put a fault-injecting link here
+        self.transport_options = transport_options or {}
         self.transport = None
         self.info: DeviceInfo | None = None
         self.restarts = 0
@@ -54,7 +55,7 @@ class Device:
     def _connect(self, link) -> DeviceInfo:
         if self.link_wrapper is not None:
             link = self.link_wrapper(link)
-        self.transport = transports.get(self.target.transport)(link)
+        self.transport = transports.get(self.target.transport)(link, dict(self.transport_options))
         try:
             self.info = self.transport.connect(self.target.startup_timeout)
         except (DeviceTimeout, LinkClosed) as exc:

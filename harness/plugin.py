@@ -40,6 +40,8 @@ _OPTIONS = [
     ("--firmware", "HIL_FIRMWARE", None, "firmware image for targets that run your firmware (esp32)"),
     ("--pack", "HIL_PACK", None, "CMSIS pack for the board's MCU (pyOCD), e.g. Keil.STM32G0xx_DFP"),
     ("--hil-journal", "HIL_JOURNAL", None, "the results journal (default reports/journal.jsonl)"),
+    ("--signing-key", "HIL_SIGNING_KEY", None, "file holding a blob-signing key: firmware is built to run "
+     "only blobs signed with it, and the harness signs them"),
 ]
 
 state_key = pytest.StashKey["HilState"]()
@@ -97,7 +99,8 @@ class HilState:
                 if self.toolchain is None:
                     self.toolchain = Toolchain.prepare(cache=self.cache, vm_src=self.vm_src)
                 self.runs[target] = SuiteRun(target, toolchain=self.toolchain, timeout=self.timeout,
-                                             log_dir=self.cache / "logs", board=self.board_for(target)).start()
+                                             log_dir=self.cache / "logs", board=self.board_for(target),
+                                             signing_key_file=_option(self.config, "--signing-key")).start()
             except HarnessError as exc:
                 self.failures[target] = exc  # do not rebuild for every case
                 raise

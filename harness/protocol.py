@@ -8,6 +8,8 @@ device; a lost or garbled frame is sent again.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import struct
 import time
 import zlib
@@ -28,6 +30,8 @@ MAX_DEVICE_PAYLOAD = 1024
 # Host to device.
 HELLO, LOAD, DATA, RESET = 0x01, 0x02, 0x03, 0x04
 LOAD_RUN = 0x01
+LOAD_SIGNED = 0x02  # an HMAC-SHA256 of the blob follows the LOAD header
+MAC_LEN = 32
 LOAD_HEADER = struct.Struct("<IIB")  # total length, blob CRC, flags
 # Device to host.
 INFO, ACK, ERR, RUNNING, OUT, TRACE, STATUS = 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86
@@ -36,7 +40,7 @@ STATUS_RECORD = struct.Struct("<BQQIIIIII")
 STATUS_NAMES = {0: "ok", 1: "exception", 2: "memory-error", 3: "fault", 4: "load-error"}
 ERROR_NAMES = {
     1: "bad-frame", 2: "bad-version", 3: "bad-type", 4: "oversize",
-    5: "no-memory", 6: "bad-offset", 7: "blob-crc", 8: "bad-load",
+    5: "no-memory", 6: "bad-offset", 7: "blob-crc", 8: "bad-load", 9: "signature",
 }
 
 
@@ -222,8 +226,9 @@ class BooterClient:
     """Talks the loader protocol to one device over a Link."""
 
     def __init__(self, link: Link, frame_timeout: float = 2.0, retries: int = 4,
-                 log: Callable[[str], None] | None = None):
+                 log: Callable[[str], None] | None = None, signing_key: bytes | None = None):
         self.link = link
+        self._signing_key = signing_key  # never logged or reported
         self.frame_timeout = frame_timeout
         self.retries = retries
         self.decoder = FrameDecoder(MAX_DEVICE_PAYLOAD)
@@ -296,10 +301,14 @@ class BooterClient:
         """Send ``blob``, run it, and collect its output and status."""
         info = self.info or self.hello()
         started = time.monotonic()
-        chunk = max(16, info.chunk)
-        first = blob[: chunk + 4 - LOAD_HEADER.size]
+        chunk = max(16 + MAC_LEN, info.chunk)
+        flags, mac = LOAD_RUN, b""
+        if self._signing_key is not None:
+            flags |= LOAD_SIGNED
+            mac = hmac.new(self._signing_key, blob, hashlib.sha256).digest()
+        first = blob[: chunk + 4 - LOAD_HEADER.size - len(mac)]
         retries = 0
-        frame = self._request(LOAD, LOAD_HEADER.pack(len(blob), zlib.crc32(blob), LOAD_RUN) + first,
+        frame = self._request(LOAD, LOAD_HEADER.pack(len(blob), zlib.crc32(blob), flags) + mac + first,
                               {ACK, RUNNING})
         retries += self.retries_used
         offset = len(first)

@@ -54,11 +54,25 @@ def check_footprint(target: Target, firmware: BuildResult) -> Footprint:
     return footprint
 
 
+def read_signing_key(path: str) -> bytes:
+    """The blob-signing key's bytes; errors name the file, never its content."""
+    try:
+        key = Path(path).expanduser().read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read the signing key file {path}: {exc.strerror}") from None
+    if len(key) < 16:
+        raise ConfigError(f"the signing key in {path} is {len(key)} bytes; use at least 16 random bytes",
+                          f"e.g. head -c 32 /dev/urandom > {path}")
+    return key
+
+
 class TargetSession:
     """One target: its firmware, built on demand (or given), and its live device."""
 
-    def __init__(self, target: Target, toolchain: Toolchain, log_dir: Path, board: Board | None = None):
+    def __init__(self, target: Target, toolchain: Toolchain, log_dir: Path, board: Board | None = None,
+                 signing_key_file: str | None = None):
         self.target = target
+        self.signing_key_file = signing_key_file
         self.toolchain = toolchain
         self.log_dir = log_dir
         self.board = board
@@ -72,11 +86,13 @@ class TargetSession:
         if self.target.firmware == "user":
             firmware = self._user_firmware(options)
         else:
-            self.firmware = tc.profile.build_firmware(self.target, tc.source, tc.cache)
+            keyed = {"SIGNING_KEY_FILE": self.signing_key_file} if self.signing_key_file else None
+            self.firmware = tc.profile.build_firmware(self.target, tc.source, tc.cache, make_overrides=keyed)
             self.footprint = check_footprint(self.target, self.firmware)
             firmware = self.firmware.product
             options["build_id"] = self.firmware.build_id
-        self.device = Device(self.target, firmware, self.log_dir, options)
+        transport_options = {"signing_key": read_signing_key(self.signing_key_file)} if self.signing_key_file else {}
+        self.device = Device(self.target, firmware, self.log_dir, options, transport_options=transport_options)
         self.device.activate()
         return self
 
@@ -106,16 +122,18 @@ class SuiteRun:
 
     def __init__(self, target_name: str, *, cache: Path | None = None, vm_src: str | None = None,
                  log_dir: Path | None = None, timeout: float | None = None, toolchain: Toolchain | None = None,
-                 board: Board | None = None):
+                 board: Board | None = None, signing_key_file: str | None = None):
         self.target = load_target(target_name)
         self.toolchain = toolchain or Toolchain.prepare(self.target.vm, cache, vm_src)
         self.log_dir = log_dir or self.toolchain.cache / "logs"
         self.timeout = timeout
         self.oracle = Oracle(self.toolchain.cache)
-        self.session = TargetSession(self.target, self.toolchain, self.log_dir, board)
+        self.session = TargetSession(self.target, self.toolchain, self.log_dir, board, signing_key_file)
         self.reference: TargetSession | None = None
         if self.target.reference:
-            self.reference = TargetSession(load_target(self.target.reference), self.toolchain, self.log_dir)
+            # The host reference is keyed alike, so it runs the same signed blobs.
+            self.reference = TargetSession(load_target(self.target.reference), self.toolchain, self.log_dir,
+                                           signing_key_file=signing_key_file)
 
     def start(self) -> "SuiteRun":
         self.session.start()

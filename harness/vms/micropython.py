@@ -120,14 +120,19 @@ class MicroPythonProfile:
         variables = {"MPY_DIR": str(source.root), "CONFIG": target.config, "BOARD": target.board,
                      "COMPILER": "1" if with_compiler else "0", **make}
         suffix = "-compiler" if with_compiler else ""
-        name = f"{target.board}-{target.config}{suffix}-" + "-".join(f"{v}" for _, v in sorted(make.items()))
+        # The folder name is for people; the key after it is what identifies.
+        parts = ["signed" if k == "SIGNING_KEY_FILE" else v.replace("/", "_") for k, v in sorted(make.items())]
+        name = f"{target.board}-{target.config}{suffix}-" + "-".join(parts)
         return BuildSpec(name=name.rstrip("-"), directory=TARGETS_DIR, makefile="micropython/port.mk",
                          variables=variables, product="firmware.elf",
                          inputs=(TARGETS_DIR / "common", TARGETS_DIR / "micropython", board),
                          # make does not rebuild on changed flags, so the
                          # makefiles count as configuration too.
                          config_files=(config, TARGETS_DIR / "micropython" / "mpconfigport.h",
-                                       TARGETS_DIR / "micropython" / "port.mk", board / "board.mk"))
+                                       TARGETS_DIR / "micropython" / "port.mk", board / "board.mk",
+                                       # a new key is a new firmware
+                                       *([make["SIGNING_KEY_FILE"]] if "SIGNING_KEY_FILE" in make else [])),
+                         path_variables=("SIGNING_KEY_FILE",))
 
     def build_firmware(self, target: Target, source: VMSource, cache: Path,
                        with_compiler: bool = False, make_overrides: dict | None = None) -> BuildResult:

@@ -6,6 +6,14 @@
 #include "hil_board.h"
 #include "hil_proto.h"
 #include "hil_vm.h"
+#if HIL_SIGNING
+#include "hil_key.h"
+#include "hil_sha256.h"
+static const uint8_t signing_key[] = HIL_SIGNING_KEY;
+#define HIL_INFO_SIGNED " signed=1"
+#else
+#define HIL_INFO_SIGNED ""
+#endif
 
 #ifndef HIL_CHUNK_MAX
 #define HIL_CHUNK_MAX 256
@@ -28,6 +36,9 @@ static struct {
     uint32_t received;
     uint32_t crc;
     uint8_t flags;
+    #if HIL_SIGNING
+    uint8_t mac[HIL_MAC_LEN];
+    #endif
 } blob;
 
 static uint8_t reply_seq;
@@ -131,7 +142,7 @@ static const char *format_u32(char *buf, uint32_t v) {
 static void describe(hil_text_fn emit) {
     char digits[11];
     hil_vm_describe(emit);
-    emit(" proto=" HIL_STR(HIL_PROTO_VERSION) " chunk=" HIL_STR(HIL_CHUNK_MAX) " build=" HIL_BUILD_ID " board=");
+    emit(" proto=" HIL_STR(HIL_PROTO_VERSION) " chunk=" HIL_STR(HIL_CHUNK_MAX) " build=" HIL_BUILD_ID HIL_INFO_SIGNED " board=");
     emit(hil_board_name());
     emit(" clock=");
     emit(format_u32(digits, hil_board_clock_hz()));
@@ -251,12 +262,33 @@ static size_t receive_frame(void) {
     }
 }
 
+#if HIL_SIGNING
+// The blob's HMAC against the one sent with it, in time that does not
+// depend on where they differ.
+static int signature_ok(void) {
+    uint8_t mac[HIL_MAC_LEN];
+    hil_hmac_sha256(signing_key, sizeof(signing_key), blob.buf, blob.len, mac);
+    uint8_t diff = 0;
+    for (int i = 0; i < HIL_MAC_LEN; i++) {
+        diff |= mac[i] ^ blob.mac[i];
+    }
+    return diff == 0;
+}
+#endif
+
 static void run_blob(void) {
     if (hil_crc32(0, blob.buf, blob.len) != blob.crc) {
         blob.buf = NULL;
         send_err(HIL_ERR_BLOB_CRC, "blob CRC mismatch");
         return;
     }
+    #if HIL_SIGNING
+    if (!signature_ok()) {
+        blob.buf = NULL;
+        send_err(HIL_ERR_SIGNATURE, "signature does not match this booter's key");
+        return;
+    }
+    #endif
     send_frame(HIL_MSG_RUNNING, NULL, 0);
     hil_result_t res = {0};
     uint8_t *buf = blob.buf;
@@ -314,7 +346,26 @@ static void handle_load(const uint8_t *p, size_t len) {
     blob.crc = get_u32(p + 4);
     blob.flags = p[8];
     blob.received = 0;
-    accept_data(0, p + HIL_LOAD_HEADER_LEN, len - HIL_LOAD_HEADER_LEN);
+    size_t header = HIL_LOAD_HEADER_LEN;
+    if (blob.flags & HIL_LOAD_SIGNED) {
+        if (len < header + HIL_MAC_LEN) {
+            blob.buf = NULL;
+            send_err(HIL_ERR_BAD_LOAD, "LOAD payload too short for its signature");
+            return;
+        }
+        #if HIL_SIGNING
+        memcpy(blob.mac, p + header, HIL_MAC_LEN);
+        #endif
+        header += HIL_MAC_LEN; // a booter without a key ignores the signature
+    }
+    #if HIL_SIGNING
+    else {
+        blob.buf = NULL;
+        send_err(HIL_ERR_SIGNATURE, "unsigned blob refused: this booter runs signed blobs only");
+        return;
+    }
+    #endif
+    accept_data(0, p + header, len - header);
 }
 
 void hil_booter_main(void) {

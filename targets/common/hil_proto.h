@@ -25,6 +25,8 @@ enum {
 
 // LOAD flags.
 #define HIL_LOAD_RUN (0x01) // run the blob as soon as its last byte has arrived
+#define HIL_LOAD_SIGNED (0x02) // an HMAC-SHA256 of the blob follows the LOAD header
+#define HIL_MAC_LEN (32)
 
 // Device to host.
 enum {
@@ -47,6 +49,7 @@ enum {
     HIL_ERR_BAD_OFFSET = 6,  // DATA outside the blob, or before LOAD
     HIL_ERR_BLOB_CRC = 7,    // the assembled blob does not match its CRC
     HIL_ERR_BAD_LOAD = 8,    // LOAD payload too short
+    HIL_ERR_SIGNATURE = 9,   // a keyed booter got an unsigned blob, or a wrong signature
 };
 
 // Outcome of one run (STATUS byte 0).

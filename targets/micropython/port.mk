@@ -39,6 +39,8 @@ SRC_C = \
 .SECONDEXPANSION:
 include boards/$(BOARD)/board.mk
 
+include common/signing.mk
+
 SRC_QSTR += $(SRC_C)
 OBJ = $(PY_CORE_O) $(addprefix $(BUILD)/, $(SRC_C:.c=.o) $(SRC_S:.s=.o))
 

@@ -33,6 +33,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _board_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--inventory", help="board inventory file (default ./boards.toml, ~/.config/bytecode-hil/boards.toml)")
     parser.add_argument("--board", help="the inventory board to use")
+    parser.add_argument("--signing-key", help="blob-signing key file: keyed firmware, signed blobs")
     for key, text in (("probe", "debug probe unique ID"), ("port", "serial port (pyserial URL)"),
                       ("firmware", "firmware image for targets that run yours"), ("pack", "CMSIS pack (pyOCD)")):
         parser.add_argument(f"--{key}", help=text)
@@ -101,7 +102,8 @@ def cmd_compile(args) -> int:
 
 def cmd_run(args) -> int:
     tc = _toolchain(args)
-    session = TargetSession(load_target(args.target), tc, tc.cache / "logs", _board(args, args.target)).start()
+    session = TargetSession(load_target(args.target), tc, tc.cache / "logs", _board(args, args.target),
+                            args.signing_key).start()
     worst = 0
     try:
         print(f"# {session.info}", file=sys.stderr)
@@ -136,7 +138,7 @@ def cmd_suite(args) -> int:
     counts: Counter = Counter()
     started = time.monotonic()
     with SuiteRun(args.target, cache=cache_dir(args.hil_cache), vm_src=args.vm_src, timeout=args.timeout,
-                  board=_board(args, args.target)) as run:
+                  board=_board(args, args.target), signing_key_file=args.signing_key) as run:
         for case in cases:
             result = run.run_case(case)
             counts[result.verdict] += 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 
-_DIRECTIVE = re.compile(r"#\s*(requires|heap|timeout|xfail):\s*(.*?)\s*$")
+_DIRECTIVE = re.compile(r"#\s*(requires|heap|timeout|xfail|perf|perf-tolerance):\s*(.*?)\s*$")
 # Features a VM build may lack (docs/cases.md); INFO lists those it has.
 OPTIONAL_FEATURES = frozenset({
     "float", "double", "float32", "bigint", "unicode", "frozenset", "memoryview", "bytes-hex",
@@ -30,6 +30,8 @@ class Case:
     timeout: float | None = None
     xfail: str = ""           # documented deviation
     exp_path: Path | None = None
+    perf_unit: str = ""       # a benchmark: the unit of work bench() does per scale step
+    perf_tolerance: float | None = None  # allowed slowdown against the baseline, this case only
 
     @property
     def area(self) -> str:
@@ -38,6 +40,15 @@ class Case:
     @property
     def source(self) -> bytes:
         return self.path.read_bytes()
+
+    def program(self, scale: int = 1, heap: int = 0) -> bytes:
+        """What runs: the case itself, or for a benchmark the case with the
+        driver appended (docs/cases.md), sized for the target."""
+        if not self.perf_unit:
+            return self.source
+        driver = (f"\nHIL_SCALE = {scale}\nHIL_HEAP = {heap}\n"
+                  "print('perf', 'ok' if check(HIL_SCALE, bench(HIL_SCALE, HIL_HEAP)) else 'WRONG')\n")
+        return self.source.rstrip(b"\n") + b"\n" + driver.encode()
 
     @property
     def filename(self) -> str:
@@ -76,6 +87,15 @@ def parse_directives(path: Path) -> dict:
                 found["timeout"] = float(value)
             except ValueError:
                 raise ConfigError(f"{where}: timeout wants seconds, not {value!r}") from None
+        elif key == "perf":
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9 _-]*", value):
+                raise ConfigError(f"{where}: perf names the unit of work, e.g. '# perf: boards'")
+            found["perf_unit"] = value
+        elif key == "perf-tolerance":
+            try:
+                found["perf_tolerance"] = float(value.rstrip("%")) / (100 if value.endswith("%") else 1)
+            except ValueError:
+                raise ConfigError(f"{where}: perf-tolerance wants a fraction or a percentage, not {value!r}") from None
         elif key == "xfail":
             if not value:
                 raise ConfigError(f"{where}: xfail needs a reason")

@@ -16,7 +16,9 @@ import pytest
 from .cases import Case, load_case
 from .errors import HarnessError, InfrastructureError
 from .inventory import Board, load_inventory, select_board
+from .baseline import Baseline
 from .journal import Journal
+from .timing import write_report
 from .paths import cache_dir
 from .targets import load_target
 from .session import SuiteRun, Toolchain
@@ -40,6 +42,8 @@ _OPTIONS = [
     ("--firmware", "HIL_FIRMWARE", None, "firmware image for targets that run your firmware (esp32)"),
     ("--pack", "HIL_PACK", None, "CMSIS pack for the board's MCU (pyOCD), e.g. Keil.STM32G0xx_DFP"),
     ("--hil-journal", "HIL_JOURNAL", None, "the results journal (default reports/journal.jsonl)"),
+    ("--baseline-dir", "HIL_BASELINE_DIR", None, "where timing baselines live (default: "
+     "targets/<name>/baseline.json; a folder holds <name>.json)"),
     ("--signing-key", "HIL_SIGNING_KEY", None, "file holding a blob-signing key: firmware is built to run "
      "only blobs signed with it, and the harness signs them"),
 ]
@@ -51,6 +55,8 @@ def pytest_addoption(parser):
     group = parser.getgroup("bytecode-hil", "bytecode-hil conformance runs")
     for flag, env, default, text in _OPTIONS:
         group.addoption(flag, default=None, help=f"{text} [env {env}]")
+    group.addoption("--update-baseline", action="store_true", default=False,
+                    help="write the run's cycle counts to targets/<name>/baseline.json")
     group.addoption("--resume", action="store_true", default=False,
                     help="go on with the run in the journal: cases it finished are not run again")
     parser.addini("hil_case_roots", "folders whose .py files are conformance cases", type="args",
@@ -100,7 +106,8 @@ class HilState:
                     self.toolchain = Toolchain.prepare(cache=self.cache, vm_src=self.vm_src)
                 self.runs[target] = SuiteRun(target, toolchain=self.toolchain, timeout=self.timeout,
                                              log_dir=self.cache / "logs", board=self.board_for(target),
-                                             signing_key_file=_option(self.config, "--signing-key")).start()
+                                             signing_key_file=_option(self.config, "--signing-key"),
+                                             baseline_dir=_option(self.config, "--baseline-dir")).start()
             except HarnessError as exc:
                 self.failures[target] = exc  # do not rebuild for every case
                 raise
@@ -249,6 +256,8 @@ def pytest_report_teststatus(report, config):
         return "vm-crash", "C", "VM-CRASH"
     if verdict == "timeout" and report.failed:
         return "timeout", "T", "TIMEOUT"
+    if verdict == "perf-regression" and report.failed:
+        return "perf-regression", "P", "PERF-REGRESSION"
     if verdict == "infrastructure" and report.failed:
         return "error", "E", "INFRASTRUCTURE"
     return None
@@ -310,10 +319,24 @@ class ResultCollector:
                     tr.write_line(f"  firmware: {run.session.footprint.describe(run.target.memory)}")
                 if run.session.board:
                     tr.write_line(f"  board: {run.session.board.name} ({run.session.board.origin})")
-            ratios = sorted(r["figures"]["device_host_ratio"] for r in records if "device_host_ratio" in r["figures"])
-            if ratios:
-                tr.write_line(f"  device/host time ratio: median {ratios[len(ratios) // 2]:.1f} "
-                              f"(range {ratios[0]:.1f}-{ratios[-1]:.1f}, {len(ratios)} cases)")
+            timing = write_report(target, records, state.config.rootpath / "reports")
+            if timing.median_ratio:
+                tr.write_line(f"  device/host time ratio: median {timing.median_ratio:.1f}; "
+                              f"{len(timing.anomalies)} timing anomalies"
+                              + "".join(f"\n    {case}: ratio {ratio:.1f}, {ratio / timing.median_ratio:.2f}x the median"
+                                        for case, ratio in timing.anomalies[:5]))
+            if timing.regressions or timing.improvements:
+                tr.write_line(f"  against the baseline: {len(timing.regressions)} slower, "
+                              f"{len(timing.improvements)} faster")
+            if timing.heap_differences:
+                tr.write_line(f"  heap peak differs from the host reference in {len(timing.heap_differences)} cases")
+            if timing.files:
+                tr.write_line(f"  timing: {', '.join(str(p) for p in timing.files)}")
+            if self.state.config.getoption("update_baseline"):
+                run = state.runs.get(target)
+                baseline = Baseline(load_target(target), _option(state.config, "--baseline-dir"))
+                details = {"firmware_build": run.session.info.build_id} if run else {}
+                tr.write_line(f"  baseline: {baseline.update(records, details)} cases written to {baseline.path}")
             tr.write_line(f"  results: {_write_results(state, target, records)}")
 
 

@@ -7,10 +7,12 @@ a case into a ``CaseResult``. Both work without pytest.
 
 from __future__ import annotations
 
+import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .baseline import Baseline
 from .build import BuildResult
 from .cases import Case, unmet_needs
 from .device import Device, Execution
@@ -21,7 +23,7 @@ from .oracle import Expected, Oracle
 from .paths import cache_dir
 from .registry import vm_profiles
 from .targets import Target, load_target
-from .verdict import CaseResult, Verdict, judge
+from .verdict import CaseResult, Verdict, apply_baseline, judge
 from .vms.micropython import CompileError
 
 
@@ -122,13 +124,15 @@ class SuiteRun:
 
     def __init__(self, target_name: str, *, cache: Path | None = None, vm_src: str | None = None,
                  log_dir: Path | None = None, timeout: float | None = None, toolchain: Toolchain | None = None,
-                 board: Board | None = None, signing_key_file: str | None = None):
+                 board: Board | None = None, signing_key_file: str | None = None, compare_baseline: bool = True,
+                 baseline_dir: Path | None = None):
         self.target = load_target(target_name)
         self.toolchain = toolchain or Toolchain.prepare(self.target.vm, cache, vm_src)
         self.log_dir = log_dir or self.toolchain.cache / "logs"
         self.timeout = timeout
         self.oracle = Oracle(self.toolchain.cache)
         self.session = TargetSession(self.target, self.toolchain, self.log_dir, board, signing_key_file)
+        self.baseline = Baseline(self.target, baseline_dir) if compare_baseline else None
         self.reference: TargetSession | None = None
         if self.target.reference:
             # The host reference is keyed alike, so it runs the same signed blobs.
@@ -164,8 +168,9 @@ class SuiteRun:
         reason = self.skip_reason(case)
         if reason:
             return CaseResult(case.id, self.target.name, Verdict.SKIP, message=reason)
+        program = case.program(self.target.perf_scale, self.session.info.heap)
         try:
-            blob = self.toolchain.compiler.compile(case.source, case.filename)
+            blob = self.toolchain.compiler.compile(program, case.filename)
         except CompileError as exc:
             return CaseResult(case.id, self.target.name, Verdict.FAIL, message=f"mpy-cross rejected the case:\n{exc}")
         problem = self.toolchain.profile.check_blob(blob, self.session.info)
@@ -173,18 +178,60 @@ class SuiteRun:
             return CaseResult(case.id, self.target.name, Verdict.FAIL,
                               message=f"the blob does not suit {self.target.name}: {problem}")
         timeout = self.case_timeout(case)
-        run = self.session.execute(blob, timeout)
-        ref_run = self.reference.execute(blob, timeout) if self.reference else None
+        run, samples = timed_runs(self.session, blob, timeout)
+        ref_run, ref_samples = timed_runs(self.reference, blob, timeout) if self.reference else (None, [])
         # CPython is asked only when there is an output to compare: a case
         # that hangs on the target may hang CPython too.
-        expected = self.oracle.expected(case) if run.kind == "completed" else Expected()
+        if run.kind != "completed":
+            expected = Expected()
+        elif case.perf_unit:
+            # A benchmark checks its own answer: anything but "ok" is wrong,
+            # whatever CPython would print for the same wrong program.
+            expected = Expected(BENCHMARK_OUTPUT, "benchmark")
+        else:
+            expected = self.oracle.expected(case, program)
         result = judge(case, self.target.name, self.session.info.heap, expected, run, ref_run,
                        self.reference.target.name if self.reference else "")
         result.figures["blob_bytes"] = len(blob)
         result.figures["case_seconds"] = time.monotonic() - started
-        if ref_run and ref_run.record and run.record and ref_run.record.run_seconds:
-            result.figures["device_host_ratio"] = run.record.run_seconds / ref_run.record.run_seconds
+        add_timing(result.figures, samples)
+        add_timing(result.reference, ref_samples)
+        if result.figures.get("run_seconds") and result.reference.get("run_seconds"):
+            result.figures["device_host_ratio"] = result.figures["run_seconds"] / result.reference["run_seconds"]
+        if case.perf_unit and result.figures.get("run_seconds"):
+            result.figures["perf"] = {"unit": case.perf_unit, "scale": self.target.perf_scale,
+                                      "score": self.target.perf_scale / result.figures["run_seconds"]}
+        if samples and self.baseline is not None:
+            apply_baseline(result, self.baseline.compare(case.id, result.figures["run_cycles"], case.perf_tolerance))
         return result
+
+
+BENCHMARK_OUTPUT = "perf ok\n"
+
+
+def timed_runs(session: TargetSession, blob: bytes, timeout: float) -> tuple[Execution, list[int]]:
+    """Run ``blob`` for its verdict, then again as the target's timing asks:
+    a noisy host's figure is the median of several runs."""
+    run = session.execute(blob, timeout)
+    if run.kind != "completed" or run.record.status == "load-error":
+        return run, []
+    samples = [run.record.run_cycles]
+    for _ in range(session.target.timing_repeats - 1):
+        again = session.execute(blob, timeout)
+        if again.kind == "completed":
+            samples.append(again.record.run_cycles)
+    return run, samples
+
+
+def add_timing(figures: dict, samples: list[int]) -> None:
+    """The median of the samples as the case's cycles, with their spread."""
+    if not samples or "clock_hz" not in figures:
+        return
+    median = statistics.median(samples)
+    figures["run_cycles"] = int(median)
+    figures["run_seconds"] = median / figures["clock_hz"]
+    figures["timing_runs"] = len(samples)
+    figures["timing_spread"] = round((max(samples) - min(samples)) / median, 4) if median else 0.0
 
 
 __all__ = ["SuiteRun", "TargetSession", "Toolchain", "HarnessError"]

@@ -26,6 +26,9 @@ _SCHEMA = {
     "qemu": (dict, False),
     "startup_timeout": ((int, float), False),
     "firmware": (str, False),
+    "perf_scale": (int, False),
+    "perf_tolerance": ((int, float), False),
+    "timing_repeats": (int, False),
     "launcher_options": (dict, False),
 }
 FIRMWARE_KINDS = ("build", "user")
@@ -52,6 +55,9 @@ class Target:
     qemu: dict = field(default_factory=dict)    # machine, globals, icount
     firmware: str = "build"  # "build": the harness builds it; "user": the user gives it (--firmware)
     launcher_options: dict = field(default_factory=dict)  # defaults for the launcher, under the board's entry
+    perf_scale: int = 1         # how much work a benchmark does here (its speed relative to a 64 MHz M0)
+    perf_tolerance: float = 0.10  # a case this much slower than its baseline is a perf regression
+    timing_repeats: int = 1     # runs per case for the timing (noisy hosts take a median of several)
 
     @property
     def needs_board(self) -> bool:

@@ -21,6 +21,7 @@ class Verdict(str, enum.Enum):
     TIMEOUT = "timeout"
     SKIP = "skip"
     XFAIL = "xfail"
+    PERF_REGRESSION = "perf-regression"
 
 
 @dataclass
@@ -38,6 +39,19 @@ class CaseResult:
     def summary(self) -> str:
         text = f"{self.verdict.value}: {self.case_id} on {self.target}"
         return f"{text}: {self.message}" if self.message else text
+
+
+def apply_baseline(result: CaseResult, comparison) -> None:
+    """A passing case slower than its baseline becomes a perf regression."""
+    result.figures["baseline"] = {"kind": comparison.kind, "baseline_cycles": comparison.baseline,
+                                  "change": round(comparison.change, 4)}
+    if result.verdict is not Verdict.PASS:
+        return
+    if comparison.kind == "regression":
+        result.verdict = Verdict.PERF_REGRESSION
+        result.message = f"slower than its baseline: {comparison.describe()}"
+    elif comparison.kind == "improvement":
+        result.message = f"faster than its baseline: {comparison.describe()}"
 
 
 def unified(expected: str, actual: str, from_name: str, to_name: str) -> str:
@@ -111,7 +125,8 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
         # The VM says its configuration leaves this out: the case cannot run here.
         return done(Verdict.SKIP, f"unsupported on {target}: {error}")
     if actual != expected.text:
-        origin = "expected (CPython)" if expected.origin == "cpython" else f"expected ({case.id}.exp)"
+        origin = {"cpython": "expected (CPython)", "benchmark": "expected (the benchmark's own check)"}.get(
+            expected.origin, f"expected ({case.id}.exp)")
         return done(Verdict.FAIL, "output differs from the expected output",
                     unified(expected.text, actual, origin, f"actual ({target})"))
     if reference is not None:

@@ -31,6 +31,16 @@ def client(run):
     return run.session.device.transport.client
 
 
+def execute_with_key(run, blob, key):
+    """Send ``blob`` signed with ``key`` (None: unsigned), whatever the run's own key."""
+    saved = client(run)._signing_key
+    client(run)._signing_key = key
+    try:
+        return run.session.execute(blob, 5)
+    finally:
+        client(run)._signing_key = saved
+
+
 def test_signed_blob_runs(keyed, make_case):
     run, _ = keyed
     assert run.session.info.get("signed") == "1"
@@ -41,12 +51,7 @@ def test_signed_blob_runs(keyed, make_case):
 def test_unsigned_blob_is_refused_with_a_clear_status(keyed, make_case):
     run, _ = keyed
     blob = run.toolchain.compiler.compile(b"print(1)\n", "u.py")
-    saved = client(run)._signing_key
-    client(run)._signing_key = None
-    try:
-        execution = run.session.execute(blob, 5)
-    finally:
-        client(run)._signing_key = saved
+    execution = execute_with_key(run, blob, None)
     assert execution.kind == "rejected" and execution.rejection == "signature"
     assert "unsigned blob refused" in execution.detail
     assert run.run_case(make_case("ok", "print(2)\n")).verdict is Verdict.PASS
@@ -55,12 +60,7 @@ def test_unsigned_blob_is_refused_with_a_clear_status(keyed, make_case):
 def test_blob_signed_with_another_key_is_refused(keyed, make_case):
     run, _ = keyed
     blob = run.toolchain.compiler.compile(b"print(1)\n", "o.py")
-    saved = client(run)._signing_key
-    client(run)._signing_key = OTHER_KEY
-    try:
-        execution = run.session.execute(blob, 5)
-    finally:
-        client(run)._signing_key = saved
+    execution = execute_with_key(run, blob, OTHER_KEY)
     assert execution.kind == "rejected"
     assert "signature does not match this booter's key" in execution.detail
     assert run.run_case(make_case("ok", "print(3)\n")).verdict is Verdict.PASS

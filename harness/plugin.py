@@ -248,6 +248,9 @@ def pytest_runtest_makereport(item, call):
             report.longrepr = (item.nodeid.split("::")[0], None, report.longrepr[2])
     if call.excinfo is not None and isinstance(call.excinfo.value, InfrastructureError):
         report.hil_verdict = "infrastructure"
+    if call.when == "setup" and call.excinfo is not None and isinstance(call.excinfo.value, HarnessError):
+        # A build or bring-up problem: its message and hint say it all.
+        report.longrepr = f"INFRASTRUCTURE: {call.excinfo.value}"
 
 
 def pytest_report_teststatus(report, config):

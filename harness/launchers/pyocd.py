@@ -1,0 +1,445 @@
+"""Launcher for boards on an SWD debug probe: pyOCD flashes and resets, a serial port carries the link.
+
+Made for the STM32G030 (targets/g030, docs/boards-g030.md). ``options`` is
+the board's inventory entry over the target's ``launcher_options``:
+
+    probe         the probe's unique ID (``pyocd list``); may be left out
+                  when exactly one probe is attached
+    port          the board's USART as a pyserial URL: /dev/ttyUSB0,
+                  rfc2217://host:port, socket://host:port
+    baud          115200
+    pack          path of the Keil.STM32G0xx_DFP .pack file; without it,
+                  the packs `pyocd pack install` put in pyOCD's cache
+    frequency     SWD clock, Hz (4 MHz)
+    pyocd_target  pyOCD target type (stm32g030c8tx: any 64 KiB G030)
+    build_id      the build the board must run (the session passes it)
+
+``activate()`` resets the board and reads its booter's ready INFO; it flashes
+only when the board announces another build than the one wanted. pyOCD is
+imported inside ``PyOCD`` alone, so other targets need no pyOCD, and tests
+replace ``PyOCD`` with a fake.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+from ..errors import ConfigError, InfrastructureError
+from ..links import SerialLink
+from ..protocol import BooterClient, DeviceInfo, DeviceTimeout, LinkClosed
+from ..registry import launchers
+
+DEFAULT_TARGET = "stm32g030c8tx"  # any G030x8: the C8 and K8 share die, flash and algorithm
+DEFAULT_FREQUENCY = 4_000_000
+DEFAULT_BAUD = 115200
+FLASH_BASE = 0x08000000
+# RM0454: DBG_IDCODE holds the device ID in its low 12 bits; the G030 (and
+# G031/G041, the same die) is 0x466.
+DBG_IDCODE = 0x40015800
+EXPECTED_DEV_ID = 0x466
+DEV_IDS = {0x466: "STM32G030/G031/G041", 0x456: "STM32G050/G051/G061", 0x460: "STM32G070/G071/G081",
+           0x467: "STM32G0B0/G0B1/G0C1"}
+# RM0454: FLASH_ACR.EMPTY. Latched at power-on from the first flash word: a
+# chip that was blank at power-on boots its ROM bootloader on every reset
+# until the bit is cleared or the power cycles.
+FLASH_ACR = 0x40022000
+FLASH_ACR_EMPTY = 1 << 16
+# The booter announces itself within milliseconds of a reset; a board that
+# says nothing in this long runs something else, or nothing.
+READY_TIMEOUT = 3.0
+
+PACK_HINT = ("install the STM32G0 pack into pyOCD's cache: `pyocd pack install stm32g030` (needs the "
+             "network), or download the Keil.STM32G0xx_DFP .pack from https://www.keil.arm.com/packs/ "
+             "and give its path: pack = \"/path/Keil.STM32G0xx_DFP.x.y.z.pack\" in the board's entry "
+             "in boards.toml, or --pack PATH")
+
+
+class ProbeError(Exception):
+    """pyOCD failed; the message is pyOCD's."""
+
+
+class PyOCD:
+    """The few pyOCD calls the launcher makes, and nothing more."""
+
+    def __init__(self):
+        self.session = None
+
+    def probes(self) -> list[tuple[str, str]]:
+        """(unique ID, description) of every attached probe; does not wait for one."""
+        from pyocd.core.helpers import ConnectHelper
+
+        try:
+            found = ConnectHelper.get_all_connected_probes(blocking=False, print_wait_message=False)
+            return [(p.unique_id, p.description) for p in found]
+        except Exception as exc:  # a USB stack pyOCD cannot use
+            raise ProbeError(f"{type(exc).__name__}: {exc}") from None
+
+    def target_types(self, pack: str | None) -> set[str]:
+        """The target types pyOCD offers: the pack's devices, or without a
+        pack the built-in targets and the packs installed in its cache."""
+        from pyocd.target import TARGET, normalise_target_type_name
+        from pyocd.target.pack import cmsis_pack, pack_target
+
+        try:
+            if pack:
+                devices = cmsis_pack.CmsisPack(pack).devices
+                return {normalise_target_type_name(d.part_number) for d in devices}
+            installed = pack_target.ManagedPacks.get_installed_targets()
+            return set(TARGET) | {normalise_target_type_name(d.part_number) for d in installed}
+        except Exception as exc:  # a damaged pack, a pack cache pyOCD cannot read
+            raise ProbeError(f"{type(exc).__name__}: {exc}") from None
+
+    def connect(self, unique_id: str, options: dict) -> None:
+        from pyocd.core import exceptions
+        from pyocd.core.helpers import ConnectHelper
+        from pyocd.core.session import Session
+
+        # A Session on the probe whose ID is exactly this one: the helpers
+        # match IDs as substrings, and ask on the terminal when several match.
+        found = [p for p in ConnectHelper.get_all_connected_probes(blocking=False, print_wait_message=False)
+                 if p.unique_id == unique_id]
+        if not found:
+            raise ProbeError(f"probe {unique_id} went away")
+        try:
+            self.session = Session(found[0], options=options)
+            self.session.open()
+        except exceptions.Error as exc:
+            self.close()
+            raise ProbeError(f"{type(exc).__name__}: {exc}") from None
+
+    def _call(self, fn, *args):
+        from pyocd.core import exceptions
+
+        try:
+            return fn(*args)
+        except exceptions.Error as exc:
+            raise ProbeError(f"{type(exc).__name__}: {exc}") from None
+
+    def read32(self, address: int) -> int:
+        return self._call(self.session.target.read32, address)
+
+    def write32(self, address: int, value: int) -> None:
+        self._call(self.session.target.write32, address, value)
+
+    def read(self, address: int, size: int) -> bytes:
+        return bytes(self._call(self.session.target.read_memory_block8, address, size))
+
+    def program(self, image: Path, address: int) -> None:
+        from pyocd.flash.file_programmer import FileProgrammer
+
+        self._call(FileProgrammer(self.session).program, str(image), "bin", base_address=address)
+
+    def reset(self, hardware: bool) -> None:
+        """Reset and run: hardware pulls NRST; otherwise the target's default
+        (a system reset through the debug port)."""
+        from pyocd.core.target import Target
+
+        kind = Target.ResetType.HARDWARE if hardware else None
+        self._call(self.session.target.reset, kind)
+
+    def close(self) -> None:
+        if self.session is not None:
+            session, self.session = self.session, None
+            try:
+                session.close()
+            except Exception:  # closing after the probe was unplugged
+                pass
+
+
+class _Replay:
+    """A link that keeps what it reads, so that bytes the launcher read (the
+    ready INFO it checked) can be read again by the transport."""
+
+    def __init__(self, link):
+        self.link = link
+        self.kept = bytearray()
+        self.keeping = False
+        self.replay = b""
+
+    def forget(self) -> None:
+        """Drop what was kept, and keep what is read from now on."""
+        self.kept.clear()
+        self.keeping = True
+        self.replay = b""
+
+    def rewind(self) -> None:
+        """Read again what was kept; keep nothing more."""
+        self.replay = bytes(self.kept)
+        self.kept.clear()
+        self.keeping = False
+
+    def read(self, size: int, timeout: float) -> bytes:
+        if self.replay:
+            data, self.replay = self.replay[:size], self.replay[size:]
+            return data
+        data = self.link.read(size, timeout)
+        if self.keeping:
+            self.kept += data
+        return data
+
+    def write(self, data: bytes) -> None:
+        self.link.write(data)
+
+    def close(self) -> None:
+        self.link.close()
+
+
+def build_id_of(firmware: Path) -> str | None:
+    """The build id in a harness build folder's name (BuildResult.build_id)."""
+    suffix = firmware.parent.name.rsplit("-", 1)[-1]
+    return suffix if re.fullmatch(r"[0-9a-f]{16}", suffix) else None
+
+
+@launchers.register("pyocd")
+class PyOCDLauncher:
+    loss_is_vm_crash = False  # a lost serial port is the bench's trouble, not the VM's
+    backend = PyOCD           # tests put a fake here
+
+    def __init__(self, target, firmware: Path, log_dir: Path, options: dict | None = None):
+        self.target = target
+        self.firmware = Path(firmware)
+        self.options = dict(options or {})
+        self.log_path = Path(log_dir) / f"{target.name}-pyocd.log"
+        self.build_id = self.options.get("build_id") or build_id_of(self.firmware)
+        self.pyocd_target = self.options.get("pyocd_target", DEFAULT_TARGET).lower()
+        self.probe = None
+        self.link: _Replay | None = None
+        self.unique_id = ""
+        self.flashed = False  # whether activate() had to flash
+        self.info: DeviceInfo | None = None
+
+    # --- lifecycle ---------------------------------------------------------
+    def activate(self) -> _Replay:
+        try:
+            self._connect_probe()
+            self.link = self._open_link()
+            self.info = self._boot(hardware=False, timeout=READY_TIMEOUT)
+            running = self.info.build_id if self.info else None
+            if self.build_id is None or running != self.build_id:
+                self._say(f"flashing {self.image()} (build {self.build_id or 'unknown'}; the board runs "
+                          f"{'build ' + running if running else 'no booter that answers'})")
+                started = time.monotonic()
+                self._flash()
+                self.flashed = True
+                self.info = self._boot(hardware=False, timeout=self.target.startup_timeout)
+                if self.info is None:
+                    raise InfrastructureError(
+                        f"flashed and verified {self.image().name}, but the board sent no INFO on "
+                        f"{self.options['port']} within {self.target.startup_timeout:g} s",
+                        "check the serial wiring (adapter RX to PA9, adapter TX to PA10, GND), that the port "
+                        "is this board's, and the baud (115200); if the chip was blank at power-on, "
+                        "cycle its power once")
+                if self.build_id and self.info.build_id != self.build_id:
+                    raise InfrastructureError(
+                        f"flashed build {self.build_id}, but the board announces build={self.info.build_id}",
+                        "another board may be on this serial port: check port against probe in boards.toml")
+                self._say(f"flashed and verified in {time.monotonic() - started:.1f} s")
+            else:
+                self._say(f"the board runs build {running} already: not flashed")
+            self._say(f"ready: {self.info}")
+            self.link.rewind()  # the transport reads the INFO we read
+            return self.link
+        except BaseException:
+            self.deactivate()
+            raise
+
+    def recover(self) -> _Replay:
+        """A hard reset through the probe (NRST), on a freshly opened port."""
+        if self.probe is None:
+            return self.activate()
+        if self.link is not None:
+            self.link.close()
+        self.link = self._open_link()
+        self.info = self._boot(hardware=True, timeout=READY_TIMEOUT)
+        if self.info is None:
+            # NRST may not be wired: a system reset through the debug port.
+            self.info = self._boot(hardware=False, timeout=READY_TIMEOUT)
+        if self.info is None:
+            raise InfrastructureError(
+                f"{self.target.name} sent no INFO after a reset through probe {self.unique_id}",
+                f"check the serial wiring and the power; see {self.log_path}")
+        self._say(f"recovered: {self.info}")
+        self.link.rewind()
+        return self.link
+
+    def deactivate(self) -> None:
+        if self.link is not None:
+            self.link.close()
+            self.link = None
+        if self.probe is not None:
+            self.probe.close()
+            self.probe = None
+
+    def describe_loss(self) -> str:
+        port = self.options.get("port", "?")
+        return (f"the serial link to {self.target.name} on {port} went away "
+                f"(USB-serial adapter unplugged or reset?)")
+
+    # --- steps ---------------------------------------------------------------
+    def image(self) -> Path:
+        """The raw image to flash at 0x08000000: the .bin the build writes beside the ELF."""
+        return self.firmware if self.firmware.suffix == ".bin" else self.firmware.with_suffix(".bin")
+
+    def _connect_probe(self) -> None:
+        self.probe = self.backend()
+        try:
+            attached = self.probe.probes()
+        except ImportError as exc:
+            raise InfrastructureError(f"pyOCD is not installed: {exc}",
+                                      "run `make setup`, or pip install pyocd in the virtualenv") from None
+        except ProbeError as exc:
+            raise InfrastructureError(f"pyOCD could not list the debug probes: {exc}",
+                                      "check that libusb is installed and the probe's USB permissions") from None
+        wanted = self.options.get("probe")
+        listing = ", ".join(f"{uid} ({desc})" for uid, desc in attached)
+        if not attached:
+            raise InfrastructureError(
+                "no debug probe attached: pyOCD sees none",
+                "plug in the ST-Link (or CMSIS-DAP probe) wired to the board's SWD pins; `pyocd list` "
+                "shows what pyOCD sees (on Linux, a probe it cannot open needs udev rules: see "
+                "docs/boards-g030.md)")
+        if not wanted:
+            if len(attached) > 1:
+                raise InfrastructureError(
+                    f"{len(attached)} debug probes attached and the board's entry names none: {listing}",
+                    "add probe = \"UNIQUE-ID\" to the board's entry in boards.toml, or pass --probe")
+            wanted = attached[0][0]
+        elif wanted not in [uid for uid, _ in attached]:
+            raise InfrastructureError(
+                f"probe {wanted} is not attached; pyOCD sees: {listing}",
+                "plug that probe in, or correct probe in the board's entry in boards.toml (or --probe)")
+        self.unique_id = wanted
+        self._check_target_type()
+        options = {
+            "target_override": self.pyocd_target,
+            "connect_mode": self.options.get("connect_mode", "under-reset"),
+            "frequency": int(self.options.get("frequency", DEFAULT_FREQUENCY)),
+            "hide_programming_progress": True,
+            "no_config": True,  # no pyocd.yaml from the working directory
+            "resume_on_disconnect": True,
+        }
+        if self.options.get("pack"):
+            options["pack"] = self.options["pack"]
+        self._log(f"connecting to probe {wanted} as {self.pyocd_target} ({options})")
+        try:
+            self.probe.connect(wanted, options)
+        except ProbeError as exc:
+            raise InfrastructureError(
+                f"pyOCD could not connect to the MCU through probe {wanted}: {exc}",
+                "check the SWD wiring (SWDIO PA13, SWCLK PA14, NRST, GND, 3V3) and that the board is "
+                "powered; try a lower frequency (frequency = 1000000 in the board's entry)") from None
+        self._check_mcu()
+
+    def _check_target_type(self) -> None:
+        pack = self.options.get("pack")
+        if pack and not Path(pack).is_file():
+            raise InfrastructureError(f"CMSIS pack {pack} not found", PACK_HINT)
+        try:
+            types = self.probe.target_types(pack)
+        except ProbeError as exc:
+            raise InfrastructureError(f"pyOCD cannot read the CMSIS pack {pack or '(its cache)'}: {exc}",
+                                      PACK_HINT) from None
+        if self.pyocd_target in types:
+            return
+        if not pack:
+            raise InfrastructureError(
+                f"pyOCD does not know the target type {self.pyocd_target}: no STM32G0 pack installed "
+                "or given", PACK_HINT)
+        family = sorted(t for t in types if t.startswith(self.pyocd_target[:9])) or sorted(types)[:12]
+        raise InfrastructureError(
+            f"the pack {pack} has no target type {self.pyocd_target}; it has {', '.join(family) or 'none'}",
+            "set pyocd_target in the board's entry to your part (a 64 KiB G030: stm32g030c8tx or "
+            "stm32g030k8tx), or give the Keil.STM32G0xx_DFP pack")
+
+    def _check_mcu(self) -> None:
+        try:
+            idcode = self.probe.read32(DBG_IDCODE)
+        except ProbeError as exc:
+            raise InfrastructureError(
+                f"cannot read the MCU's DBG_IDCODE at {DBG_IDCODE:#x}: {exc}",
+                "the probe is wired to an MCU that is not an STM32G0; check which board the probe is on") from None
+        dev_id = idcode & 0xFFF
+        if dev_id != EXPECTED_DEV_ID:
+            name = DEV_IDS.get(dev_id, "not an STM32G03x")
+            raise InfrastructureError(
+                f"probe {self.unique_id} sees a different MCU: DEV_ID {dev_id:#05x} ({name}, "
+                f"IDCODE {idcode:#010x}); the STM32G030's is {EXPECTED_DEV_ID:#05x}",
+                "the probe is on another board: check probe against port in boards.toml, or use a target "
+                "built for that MCU")
+        self._log(f"MCU: IDCODE {idcode:#010x} (DEV_ID {dev_id:#05x}, REV_ID {idcode >> 16:#06x})")
+
+    def _open_link(self) -> _Replay:
+        port = self.options.get("port")
+        if not port:
+            raise ConfigError(f"the {self.target.name} board's entry has no serial port",
+                              "add port = \"/dev/ttyUSB0\" (or rfc2217://host:port) to it in boards.toml, "
+                              "or pass --port")
+        try:
+            return _Replay(SerialLink(port, int(self.options.get("baud", DEFAULT_BAUD))))
+        except LinkClosed as exc:
+            raise InfrastructureError(
+                str(exc), "check port in the board's entry (ls /dev/serial/by-id/), that no other program "
+                "holds it, and that you may open it (Debian: the dialout group)") from None
+
+    def _drain(self) -> None:
+        for _ in range(1000):
+            if not self.link.read(4096, 0.0):
+                break
+        self.link.forget()
+
+    def _boot(self, hardware: bool, timeout: float) -> DeviceInfo | None:
+        """Reset the board and read its ready INFO; None if none came."""
+        self._drain()
+        try:
+            self.probe.reset(hardware)
+        except ProbeError as exc:
+            raise InfrastructureError(f"resetting {self.target.name} through probe {self.unique_id} "
+                                      f"failed: {exc}", "check the SWD wiring and the board's power") from None
+        try:
+            info = BooterClient(self.link).wait_ready(timeout)
+        except DeviceTimeout:
+            self._log(f"no INFO within {timeout:g} s of a {'hardware' if hardware else 'system'} reset")
+            return None
+        self._log(f"INFO: {info}")
+        return info
+
+    def _flash(self) -> None:
+        image = self.image()
+        if not image.is_file():
+            raise InfrastructureError(f"no firmware image {image} to flash",
+                                      "build the target again (python -m harness build --target g030)")
+        data = image.read_bytes()
+        address = int(self.options.get("flash_offset", FLASH_BASE))
+        try:
+            self.probe.program(image, address)
+            written = self.probe.read(address, len(data))
+            if written == data:
+                # A chip blank at power-on boots its ROM bootloader at every
+                # reset until the power cycles; clear the latched flag instead.
+                acr = self.probe.read32(FLASH_ACR)
+                if acr & FLASH_ACR_EMPTY:
+                    self.probe.write32(FLASH_ACR, acr & ~FLASH_ACR_EMPTY)
+                    self._log("cleared FLASH_ACR.EMPTY (the chip was blank at power-on)")
+        except ProbeError as exc:
+            raise InfrastructureError(f"flashing {image} failed: {exc}",
+                                      "check the SWD wiring; a read-protected chip (RDP) must be "
+                                      "unlocked first: pyocd erase --chip -t " + self.pyocd_target) from None
+        if written != data:
+            at = next((i for i, (a, b) in enumerate(zip(written, data)) if a != b), min(len(written), len(data)))
+            raise InfrastructureError(f"flash verify failed: {image.name} differs at {address + at:#010x}",
+                                      "the flash may be write-protected (option bytes); see the log "
+                                      f"{self.log_path}")
+
+    # --- messages --------------------------------------------------------------
+    def _log(self, text: str) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "a") as log:
+            log.write(f"{time.strftime('%H:%M:%S')} {text}\n")
+
+    def _say(self, text: str) -> None:
+        """Log, and tell the user (stderr; pytest shows it with -s)."""
+        self._log(text)
+        print(f"bytecode-hil: {self.target.name}: {text}", file=sys.stderr)

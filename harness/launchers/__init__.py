@@ -8,3 +8,4 @@ is the VM's fault (a crashed host runner) or the infrastructure's (QEMU gone).
 """
 
 from . import process, qemu  # noqa: F401  (register)
+from . import pyocd  # noqa: F401  (register)

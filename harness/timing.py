@@ -80,7 +80,7 @@ def write_report(target: str, records: list[dict], folder: Path) -> TimingSummar
                  if r.get("figures", {}).get("timing_anomaly")]
     heap = [(r["case"], r["figures"]["heap_peak"], r["reference"]["heap_peak"]) for r in records
             if r.get("reference", {}).get("heap_peak") not in (None, r.get("figures", {}).get("heap_peak"))
-            and "heap_peak" in r.get("figures", {})]
+            and r.get("figures", {}).get("heap_peak")]  # 0: not measured (raw-REPL targets)
     changes = [(r["case"], r["figures"]["baseline"]["change"]) for r in records
                if r.get("figures", {}).get("baseline", {}).get("kind") in ("regression", "improvement")]
     # Furthest from the median first, either way.

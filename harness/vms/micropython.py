@@ -129,6 +129,7 @@ class MicroPythonProfile:
                          # make does not rebuild on changed flags, so the
                          # makefiles count as configuration too.
                          config_files=(config, TARGETS_DIR / "micropython" / "mpconfigport.h",
+                                       TARGETS_DIR / "micropython" / "repl" / "mpconfigport.h",
                                        TARGETS_DIR / "micropython" / "port.mk", board / "board.mk",
                                        # a new key is a new firmware
                                        *([make["SIGNING_KEY_FILE"]] if "SIGNING_KEY_FILE" in make else [])),

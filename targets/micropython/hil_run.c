@@ -132,25 +132,36 @@ static bool block_is_free(const mp_state_mem_area_t *area, size_t block) {
 }
 
 static void heap_paint(void) {
+    // Free blocks come in runs; one memset a run keeps a large heap cheap.
     const mp_state_mem_area_t *area = &MP_STATE_MEM(area);
-    for (size_t b = 0; b < heap_blocks(area); b++) {
-        if (block_is_free(area, b)) {
-            memset(area->gc_pool_start + b * MICROPY_BYTES_PER_GC_BLOCK, HEAP_PAINT, MICROPY_BYTES_PER_GC_BLOCK);
+    size_t blocks = heap_blocks(area);
+    for (size_t b = 0; b < blocks;) {
+        if (!block_is_free(area, b)) {
+            b++;
+            continue;
         }
+        size_t run = b;
+        while (run < blocks && block_is_free(area, run)) {
+            run++;
+        }
+        memset(area->gc_pool_start + b * MICROPY_BYTES_PER_GC_BLOCK, HEAP_PAINT, (run - b) * MICROPY_BYTES_PER_GC_BLOCK);
+        b = run;
     }
 }
 
 static uint32_t heap_watermark(void) {
+    // Scanned a word at a time from the top: on a large heap most of the
+    // scan is paint, and bytes would cost four times the loads.
     const mp_state_mem_area_t *area = &MP_STATE_MEM(area);
-    for (size_t b = heap_blocks(area); b-- > 0;) {
-        const uint8_t *p = area->gc_pool_start + b * MICROPY_BYTES_PER_GC_BLOCK;
-        for (size_t i = 0; i < MICROPY_BYTES_PER_GC_BLOCK; i++) {
-            if (p[i] != HEAP_PAINT) {
-                return (b + 1) * MICROPY_BYTES_PER_GC_BLOCK;
-            }
-        }
+    const uint32_t paint = HEAP_PAINT * 0x01010101u;
+    const uint32_t *start = (const uint32_t *)area->gc_pool_start;
+    const uint32_t *p = start + heap_blocks(area) * MICROPY_BYTES_PER_GC_BLOCK / sizeof(uint32_t);
+    while (p > start && p[-1] == paint) {
+        p--;
     }
-    return 0;
+    size_t touched = (const uint8_t *)p - (const uint8_t *)start;
+    // Round up to whole blocks: allocation is by block.
+    return (touched + MICROPY_BYTES_PER_GC_BLOCK - 1) / MICROPY_BYTES_PER_GC_BLOCK * MICROPY_BYTES_PER_GC_BLOCK;
 }
 
 // --- VM lifecycle --------------------------------------------------------------

@@ -1,5 +1,6 @@
 // Start-up for the nRF51822 (Cortex-M0) of QEMU's -M microbit: the vector
-// table and the reset handler, which prepares RAM for C and starts the booter.
+// table and the reset handler, which prepares RAM for C and starts the
+// application: the booter, or with APP=repl (port.mk) MicroPython's REPL.
 #include <stdint.h>
 
 #include "hil_board.h"
@@ -14,6 +15,13 @@ void board_fault_handler(void);
 void board_timer0_irq(void);
 
 void board_reset_handler(void);
+
+#if HIL_APP_REPL
+void hil_repl_main(void); // micropython/repl_main.c
+#define hil_app_main hil_repl_main
+#else
+#define hil_app_main hil_booter_main
+#endif
 
 // Cortex-M0 system exceptions plus the nRF51's 26 peripheral interrupts.
 #define VECTOR_COUNT (16 + 26)
@@ -44,7 +52,7 @@ void board_reset_handler(void) {
         *dst = 0;
     }
     board_init();
-    hil_booter_main();
-    // The booter serves forever; should it ever return, start afresh.
+    hil_app_main();
+    // The application serves forever; should it ever return, start afresh.
     hil_board_reset();
 }

@@ -66,6 +66,9 @@ def cmd_build(args) -> int:
     print(f"compiler {cb.product} ({'built' if cb.ran_make else 'cached'}, {cb.seconds:.2f} s)")
     for name in args.target or []:
         target = load_target(name)
+        if target.firmware == "user":
+            print(f"{name:8} runs firmware you provide (--firmware): nothing to build")
+            continue
         result = tc.profile.build_firmware(target, tc.source, tc.cache)
         print(f"{name:8} {result.product} ({'built' if result.ran_make else 'cached'}, {result.seconds:.2f} s)")
     return 0
@@ -75,6 +78,9 @@ def cmd_footprint(args) -> int:
     tc = _toolchain(args)
     for name in args.target:
         target = load_target(name)
+        if target.firmware == "user":
+            print(f"{name}: runs firmware you provide: no footprint to measure")
+            continue
         booter = tc.profile.build_firmware(target, tc.source, tc.cache)
         fp = measure(booter.product)
         print(f"{name}: {fp.describe(target.memory)}")

@@ -27,7 +27,7 @@ from .errors import ConfigError
 KEYS = {
     "target": str, "description": str, "probe": str, "port": str, "baud": int, "pack": str,
     "frequency": int, "pyocd_target": str, "firmware": str, "flash_baud": int, "flash_offset": int,
-    "chip": str,
+    "chip": str, "attempts": int, "connect_attempts": int,
 }
 ENV_PREFIX = "HIL_BOARD_"
 

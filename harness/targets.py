@@ -15,8 +15,8 @@ _SCHEMA = {
     "name": (str, True),
     "description": (str, True),
     "vm": (str, True),
-    "config": (str, True),
-    "board": (str, True),
+    "config": (str, False),  # required when the harness builds the firmware
+    "board": (str, False),   # required when the harness builds the firmware
     "launcher": (str, True),
     "transport": (str, True),
     "reference": (str, False),
@@ -42,11 +42,11 @@ class Target:
     name: str
     description: str
     vm: str
-    config: str          # the VM profile's feature configuration
-    board: str           # board layer folder under targets/boards/
     launcher: str        # registry name: process, qemu, ...
     transport: str       # registry name: booter, ...
     path: Path
+    config: str = ""     # the VM profile's feature configuration ("" for user firmware)
+    board: str = ""      # board layer folder under targets/boards/ ("" for user firmware)
     reference: str = ""  # target whose output this one must match byte for byte
     timeout: float = 10.0
     startup_timeout: float = 20.0
@@ -88,6 +88,8 @@ def load_target(name: str, root: Path = TARGETS_DIR) -> Target:
         if not isinstance(value, kind):
             raise ConfigError(f"{path}: {key!r} has the wrong type ({type(value).__name__})")
     missing = [k for k, (_, required) in _SCHEMA.items() if required and k not in data]
+    if data.get("firmware", "build") == "build":
+        missing += [k for k in ("config", "board") if k not in data]
     if missing:
         raise ConfigError(f"{path}: missing {', '.join(missing)}")
     if data["name"] != name:

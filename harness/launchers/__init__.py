@@ -9,3 +9,4 @@ is the VM's fault (a crashed host runner) or the infrastructure's (QEMU gone).
 
 from . import process, qemu  # noqa: F401  (register)
 from . import pyocd  # noqa: F401  (register)
+from . import esptool  # noqa: F401  (register; esptool itself is imported only when a board is flashed)

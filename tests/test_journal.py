@@ -36,16 +36,27 @@ def test_resume_without_a_journal_is_a_clear_error(tmp_path):
         Journal(tmp_path / "none.jsonl", ["host32"]).finished()
 
 
-def runner_pids() -> set[int]:
+def children_of(parent: int) -> set[int]:
     pids = set()
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
             try:
-                if (proc / "cmdline").read_bytes().split(b"\0")[0].endswith(b"firmware.elf"):
+                # The field after the parenthesised name: state, then the parent's PID.
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == parent:
                     pids.add(int(proc.name))
-            except OSError:
+            except (OSError, IndexError, ValueError):
                 pass
     return pids
+
+
+def alive(pid: int) -> bool:
+    """Running, not a zombie waiting for init to reap it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
 
 
 def test_killed_run_keeps_finished_cases_and_resumes(tmp_path):
@@ -60,7 +71,6 @@ def test_killed_run_keeps_finished_cases_and_resumes(tmp_path):
         (suite / "c" / f"c{i}.py").write_text(f"print({i} * 2)\n")
     journal = tmp_path / "reports" / "journal.jsonl"
     args = [sys.executable, "-m", "pytest", "--target=host32", "-p", "no:cacheprovider", "-q", "suite"]
-    before = runner_pids()
     proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -68,13 +78,15 @@ def test_killed_run_keeps_finished_cases_and_resumes(tmp_path):
             break
         time.sleep(0.05)
     time.sleep(0.3)  # into the slow case
+    runners = children_of(proc.pid)
+    assert runners, "the run should have a host runner going"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     records = [json.loads(line) for line in journal.read_text().splitlines()]
     done = [r["nodeid"] for r in records if "verdict" in r]
     assert done == [f"suite/c/a{i}.py::host32" for i in range(3)]
     time.sleep(0.5)
-    assert not (runner_pids() - before), "the runner outlived the killed harness"
+    assert not [pid for pid in runners if alive(pid)], "the runner outlived the killed harness"
 
     (suite / "c" / "b_slow.py").write_text("print('now quick')\n")
     resumed = subprocess.run(args + ["--resume", "-rA"], cwd=tmp_path, capture_output=True, text=True)

@@ -62,6 +62,7 @@ LIBS = -lm -lc -lgcc
 SRC_C += \
 	boards/qemu-microbit/board.c \
 	boards/qemu-microbit/startup.c \
+	common/cortex_m0.c \
 	shared/runtime/gchelper_native.c \
 
 SRC_S += shared/runtime/gchelper_thumb1.s

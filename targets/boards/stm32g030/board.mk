@@ -70,6 +70,7 @@ LIBS = -lm -lc -lgcc
 SRC_C += \
 	boards/stm32g030/board.c \
 	boards/stm32g030/startup.c \
+	common/cortex_m0.c \
 	shared/runtime/gchelper_native.c \
 
 SRC_S += shared/runtime/gchelper_thumb1.s

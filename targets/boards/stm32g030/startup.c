@@ -1,19 +1,13 @@
-// Start-up for the STM32G030 (Cortex-M0+): the vector table and the reset
-// handler, which prepares RAM for C and starts the booter.
+// The vector table of the STM32G030 (Cortex-M0+). The reset and fault
+// handlers are common/cortex_m0.c's.
 #include <stdint.h>
 
+#include "cortex_m0.h"
 #include "hil_board.h"
 #include "hil_proto.h"
 
-// From the linker script (firmware.ld.in).
-extern uint32_t _estack[], _sidata[], _sdata[], _edata[], _sbss[], _ebss[];
-
 // From board.c.
-void board_init(void);
-void board_fault_handler(void);
 void board_systick_irq(void);
-
-void board_reset_handler(void);
 
 // Cortex-M0+ system exceptions plus the 32 interrupt lines of the STM32G0
 // (the G030 leaves some unused).
@@ -33,19 +27,3 @@ static const vector_t vectors[VECTOR_COUNT] = {
     [SYSTICK_EXCEPTION] = board_systick_irq,
     [SYSTICK_EXCEPTION + 1 ... VECTOR_COUNT - 1] = board_fault_handler,
 };
-
-void board_reset_handler(void) {
-    // .data and .bss are set up with plain loops over words: memcpy and
-    // memset come from newlib, which may itself keep state in .data.
-    const uint32_t *src = _sidata;
-    for (uint32_t *dst = _sdata; dst < _edata; dst++) {
-        *dst = *src++;
-    }
-    for (uint32_t *dst = _sbss; dst < _ebss; dst++) {
-        *dst = 0;
-    }
-    board_init();
-    hil_booter_main();
-    // The booter serves forever; should it ever return, start afresh.
-    hil_board_reset();
-}

@@ -9,6 +9,17 @@
 // From the linker script: the stack area (at the bottom of RAM) and the data.
 extern uint32_t _sstack[], _estack[], _sidata[], _sdata[], _edata[], _sbss[], _ebss[];
 
+// Mask interrupts, returning the previous mask for irq_restore().
+static inline uint32_t irq_save(void) {
+    uint32_t primask;
+    __asm volatile ("mrs %0, primask\n cpsid i" : "=r" (primask) : : "memory");
+    return primask;
+}
+
+static inline void irq_restore(uint32_t primask) {
+    __asm volatile ("msr primask, %0" : : "r" (primask) : "memory");
+}
+
 // Provided by the board.
 void board_init(void);
 

@@ -98,16 +98,6 @@ void hil_board_write(const uint8_t *data, size_t len) {
 
 static uint64_t cycles_total;
 
-static uint32_t irq_save(void) {
-    uint32_t primask;
-    __asm volatile ("mrs %0, primask\n cpsid i" : "=r" (primask) : : "memory");
-    return primask;
-}
-
-static void irq_restore(uint32_t primask) {
-    __asm volatile ("msr primask, %0" : : "r" (primask) : "memory");
-}
-
 static void timer_init(void) {
     TIMER_TASKS_STOP = 1;
     TIMER_MODE = TIMER_MODE_TIMER;

@@ -16,8 +16,7 @@
 # 0x20000000); 128 KiB holds m0's 64 KiB heap and a roomy stack.
 # The link fails when the firmware does not fit FLASH_SIZE, or RAM_SIZE
 # leaves less than HIL_STACK_LIMIT + STACK_HEADROOM of stack.
-# Output: $(BUILD)/firmware.elf, $(BUILD)/firmware.bin and
-# $(BUILD)/qemu-args (the -global options for this shape).
+# Output: $(BUILD)/firmware.elf, firmware.bin and firmware.hex.
 
 CROSS_COMPILE ?= arm-none-eabi-
 ifeq ($(CONFIG),g030)
@@ -40,59 +39,11 @@ HIL_CHUNK_MAX ?= 256
 endif
 
 CPUFLAGS = -mcpu=cortex-m0 -mthumb
-# NDEBUG: assert() would bring newlib's __assert_func and printf with it.
-CFLAGS += $(CPUFLAGS) -Os -g -DNDEBUG -fno-common
-CFLAGS += -DHIL_BOARD_NAME='"$(BOARD_NAME)"' -DHIL_CHUNK_MAX=$(HIL_CHUNK_MAX)
-# nlr_push ends in a Thumb-1 branch of +-2 KiB to nlr_push_tail; with
-# function sections, and more so with LTO, nothing keeps the two that close.
-CFLAGS += -DMICROPY_NLR_THUMB_USE_LONG_JUMP=1
-# py.mk builds vm.c and gc.c with -O3 for speed; on flash this small every
-# byte counts, and -Os keeps all shapes compiled alike.
-CSUPEROPT = -Os
-AFLAGS += $(CPUFLAGS)
-ifeq ($(LTO),1)
-CFLAGS += -flto
-# The link step generates the code, so it needs the code generation flags.
-LDFLAGS += -flto=auto -Os
-endif
-LDFLAGS += $(CPUFLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections
-LDFLAGS += -Wl,-Map=$(BUILD)/firmware.map
-LIBS = -lm -lc -lgcc
+LD_TEMPLATE = boards/qemu-microbit/firmware.ld.in
+SHAPE =
 
 SRC_C += \
 	boards/qemu-microbit/board.c \
 	boards/qemu-microbit/startup.c \
-	common/cortex_m0.c \
-	shared/runtime/gchelper_native.c \
 
-SRC_S += shared/runtime/gchelper_thumb1.s
-
-LD_TEMPLATE = boards/qemu-microbit/firmware.ld.in
-LD_DEFS = -DFLASH_SIZE=$(FLASH_SIZE) -DRAM_SIZE=$(RAM_SIZE) -DSTACK_HEADROOM=$(STACK_HEADROOM)
-LD_DEFS += -DHIL_CONFIG_HEADER='"configs/$(CONFIG).h"' -Imicropython
-QEMU_ARGS = -global nrf51-soc.flash-size=$(FLASH_SIZE) -global nrf51-soc.sram-size=$(RAM_SIZE)
-
-# qemu-args doubles as the shape's stamp: rewritten only when the sizes
-# change, it relinks a BUILD folder given new sizes.
-$(BUILD)/qemu-args: hil-shape-check
-	$(Q)mkdir -p $(@D)
-	$(Q)echo "$(QEMU_ARGS)" | cmp -s - $@ || echo "$(QEMU_ARGS)" > $@
-.PHONY: hil-shape-check
-hil-shape-check:
-
-$(BUILD)/firmware.ld: $(LD_TEMPLATE) micropython/configs/$(CONFIG).h boards/qemu-microbit/board.mk $(BUILD)/qemu-args
-	$(ECHO) "GEN $@"
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CPP) -P -x c $(LD_DEFS) $< -o $@
-
-$(BUILD)/firmware.elf: $$(OBJ) $(BUILD)/firmware.ld
-	$(ECHO) "LINK $@"
-	$(Q)$(CC) -o $@ $(filter %.o,$^) -T $(BUILD)/firmware.ld $(LDFLAGS) $(LIBS)
-	$(Q)$(SIZE) $@
-	$(Q)$(SIZE) -A $@ | awk '$$1 == ".stack" { print "stack: " $$2 " bytes of RAM (counted in bss above)" }'
-
-$(BUILD)/firmware.bin: $(BUILD)/firmware.elf
-	$(Q)$(OBJCOPY) -O binary $< $@
-
-all: $(BUILD)/firmware.bin $(BUILD)/qemu-args
-.DEFAULT_GOAL := all
+include common/cortex_m0.mk

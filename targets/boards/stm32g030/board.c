@@ -213,16 +213,6 @@ void hil_board_write(const uint8_t *data, size_t len) {
 
 static volatile uint64_t cycles_high;
 
-static uint32_t irq_save(void) {
-    uint32_t primask;
-    __asm volatile ("mrs %0, primask\n cpsid i" : "=r" (primask) : : "memory");
-    return primask;
-}
-
-static void irq_restore(uint32_t primask) {
-    __asm volatile ("msr primask, %0" : : "r" (primask) : "memory");
-}
-
 static void systick_init(void) {
     SYST_RVR = SYST_MAX;
     SYST_CVR = 0;

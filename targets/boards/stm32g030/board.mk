@@ -49,65 +49,14 @@ UART_DEFS += -DHIL_UART_RX_PORT=$(call hil_port,$(UART_RX)) -DHIL_UART_RX_PIN=$(
 # The M0+ runs the same Thumb-1 code as qemu-g030's Cortex-M0; GCC 12
 # generates the same code for both.
 CPUFLAGS = -mcpu=cortex-m0plus -mthumb
-# NDEBUG: assert() would bring newlib's __assert_func and printf with it.
-CFLAGS += $(CPUFLAGS) -Os -g -DNDEBUG -fno-common
-CFLAGS += -DHIL_BOARD_NAME='"$(BOARD_NAME)"' -DHIL_CHUNK_MAX=$(HIL_CHUNK_MAX)
-# nlr_push ends in a Thumb-1 branch of +-2 KiB to nlr_push_tail; with
-# function sections, and more so with LTO, nothing keeps the two that close.
-CFLAGS += -DMICROPY_NLR_THUMB_USE_LONG_JUMP=1
-# py.mk builds vm.c and gc.c with -O3; -Os keeps them as qemu-g030 has them.
-CSUPEROPT = -Os
-AFLAGS += $(CPUFLAGS)
-ifeq ($(LTO),1)
-CFLAGS += -flto
-# The link step generates the code, so it needs the code generation flags.
-LDFLAGS += -flto=auto -Os
-endif
-LDFLAGS += $(CPUFLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections
-LDFLAGS += -Wl,-Map=$(BUILD)/firmware.map
-LIBS = -lm -lc -lgcc
+LD_TEMPLATE = boards/stm32g030/firmware.ld.in
+SHAPE = $(UART_DEFS)
 
 SRC_C += \
 	boards/stm32g030/board.c \
 	boards/stm32g030/startup.c \
-	common/cortex_m0.c \
-	shared/runtime/gchelper_native.c \
-
-SRC_S += shared/runtime/gchelper_thumb1.s
-
-LD_TEMPLATE = boards/stm32g030/firmware.ld.in
-LD_DEFS = -DFLASH_SIZE=$(FLASH_SIZE) -DRAM_SIZE=$(RAM_SIZE) -DSTACK_HEADROOM=$(STACK_HEADROOM)
-LD_DEFS += -DHIL_CONFIG_HEADER='"configs/$(CONFIG).h"' -Imicropython
-SHAPE = $(LD_DEFS) $(UART_DEFS) -DHIL_BOARD_NAME=$(BOARD_NAME) -DHIL_CHUNK_MAX=$(HIL_CHUNK_MAX)
-
-# board-shape is the stamp of the sizes and the link's pins: rewritten only
-# when they change, it rebuilds board.o and relinks a BUILD folder given
-# new values (make does not follow changed flags by itself).
-$(BUILD)/board-shape: hil-shape-check
-	$(Q)mkdir -p $(@D)
-	$(Q)echo "$(SHAPE)" | cmp -s - $@ || echo "$(SHAPE)" > $@
-.PHONY: hil-shape-check
-hil-shape-check:
 
 $(BUILD)/boards/stm32g030/board.o: CFLAGS += $(UART_DEFS)
 $(BUILD)/boards/stm32g030/board.o: $(BUILD)/board-shape
 
-$(BUILD)/firmware.ld: $(LD_TEMPLATE) micropython/configs/$(CONFIG).h boards/stm32g030/board.mk $(BUILD)/board-shape
-	$(ECHO) "GEN $@"
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CPP) -P -x c $(LD_DEFS) $< -o $@
-
-$(BUILD)/firmware.elf: $$(OBJ) $(BUILD)/firmware.ld
-	$(ECHO) "LINK $@"
-	$(Q)$(CC) -o $@ $(filter %.o,$^) -T $(BUILD)/firmware.ld $(LDFLAGS) $(LIBS)
-	$(Q)$(SIZE) $@
-	$(Q)$(SIZE) -A $@ | awk '$$1 == ".stack" { print "stack: " $$2 " bytes of RAM (counted in bss above)" }'
-
-$(BUILD)/firmware.bin: $(BUILD)/firmware.elf
-	$(Q)$(OBJCOPY) -O binary $< $@
-
-$(BUILD)/firmware.hex: $(BUILD)/firmware.elf
-	$(Q)$(OBJCOPY) -O ihex $< $@
-
-all: $(BUILD)/firmware.bin $(BUILD)/firmware.hex
-.DEFAULT_GOAL := all
+include common/cortex_m0.mk

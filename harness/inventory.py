@@ -98,7 +98,7 @@ def load_inventory(path: str | os.PathLike | None = None, environ=None) -> dict[
         candidates = [Path(chosen).expanduser()]
         if not candidates[0].exists():
             raise ConfigError(f"inventory {chosen} does not exist",
-                              "create it (see docs/boards-g030.md) or drop --inventory")
+                              "create it (see docs/boards.md) or drop --inventory")
     else:
         candidates = [p for p in default_inventory_paths() if p.exists()][:1]
     for file in candidates:

@@ -1,6 +1,6 @@
 """Launcher for boards on an SWD debug probe: pyOCD flashes and resets, a serial port carries the link.
 
-Made for the STM32G030 (targets/g030, docs/boards-g030.md). ``options`` is
+Made for the STM32G030 (targets/g030, docs/boards.md). ``options`` is
 the board's inventory entry over the target's ``launcher_options``:
 
     probe         the probe's unique ID (``pyocd list``); may be left out
@@ -300,7 +300,7 @@ class PyOCDLauncher:
                 "no debug probe attached: pyOCD sees none",
                 "plug in the ST-Link (or CMSIS-DAP probe) wired to the board's SWD pins; `pyocd list` "
                 "shows what pyOCD sees (on Linux, a probe it cannot open needs udev rules: see "
-                "docs/boards-g030.md)")
+                "docs/boards.md)")
         if not wanted:
             if len(attached) > 1:
                 raise InfrastructureError(

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from .baseline import Baseline
 from .cases import Case, load_case
 from .errors import HarnessError, InfrastructureError
 from .inventory import Board, load_inventory, select_board
-from .baseline import Baseline
 from .journal import Journal
-from .timing import write_report
 from .paths import cache_dir
-from .targets import load_target
 from .session import SuiteRun, Toolchain
+from .targets import load_target
+from .timing import write_report
 from .verdict import CaseResult, Verdict
 
 DEFAULT_TARGET = "qemu-m0"

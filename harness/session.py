@@ -17,8 +17,8 @@ from .build import BuildResult
 from .cases import Case, unmet_needs
 from .device import Device, Execution
 from .errors import BuildError, ConfigError, HarnessError
-from .inventory import Board
 from .footprint import Footprint, measure
+from .inventory import Board
 from .oracle import Expected, Oracle
 from .paths import cache_dir
 from .registry import vm_profiles

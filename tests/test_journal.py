@@ -2,7 +2,6 @@
 --resume goes on without running finished cases again."""
 
 import json
-import os
 import signal
 import subprocess
 import sys

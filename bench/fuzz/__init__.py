@@ -1,0 +1,43 @@
+"""Fuzzing MicroPython's .mpy loader and VM, and the booter's protocol loop,
+on a host runner built with AddressSanitizer and UndefinedBehaviorSanitizer
+(targets/host-asan).
+
+    .venv/bin/python -m bench.fuzz --execs 100000 --seed 1
+
+builds the runner (cached), compiles the seed corpus from cases/**/*.py with
+the harness's mpy-cross, and runs two modes against one runner process at a
+time, in persistent mode (every LOAD starts a fresh VM, so one process serves
+execution after execution):
+
+  blobs   mutated .mpy blobs (header, qstr and object tables, raw code kinds
+          and lengths, bytecode preludes and opcodes, plus byte flips,
+          truncations, insertions and splices) sent through the booter
+          protocol; --execs of them (default 100,000).
+  frames  bursts of mutated protocol frames, each followed by a liveness
+          check (HELLO must bring INFO); --frame-execs bursts (default
+          --execs / 5).
+
+It prints executions, executions per second, outcomes, timeouts (the
+per-execution --timeout, default 0.3 s: a hang is counted, not a crash) and
+the distinct crashes with their sanitizer's first report line; each new
+crash is reproduced, minimised (delta debugging, keeping its dedup key) and
+stored under tests/fuzz/findings/<key>.mpy or .frames with a .json beside it,
+which tests/test_fuzz_regressions.py replays through the normal harness.
+Findings met while loading are all stored; of those met while running
+mutated bytecode (one cause: the VM never checks its bytecode) one per error
+kind is. A key already stored is not minimised again.
+
+The same --seed gives the same inputs (the `input digest` lines say so). With
+--lanes 1 it also gives the same outcome counts; with the default two lanes
+(two runners busy at once, for speed) a few outcomes can differ between runs,
+because what a wild read finds depends on what that runner ran before: a LOAD
+clears neither the heap nor the C stack.
+
+Other options: --mode blobs|frames|both, --lanes N, --findings DIR,
+--no-store, --no-minimise, --minimise-tests N, --minimise-seconds S, --quiet.
+
+Modules: mpy (the .mpy v6 layout), mutate (blob mutations), frames (frame
+mutations), runner (the runner process and its protocol), report (sanitizer
+reports and dedup keys), minimise (ddmin), findings (the stored findings),
+campaign (the two modes, triage, minimisation).
+"""

@@ -1,0 +1,204 @@
+"""python -m bench.fuzz: see bench/fuzz/__init__.py."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from harness.errors import HarnessError
+from harness.paths import CASES_DIR
+from harness.session import Toolchain
+from harness.targets import load_target
+from harness.vms.micropython import CompileError
+
+from . import __doc__ as USAGE
+from .campaign import Finding, Fuzzer, ModeStats
+from .findings import FINDINGS_DIR, SUFFIX, store
+from .runner import RunnerError
+
+TARGET = "host-asan"
+
+
+def build_runner(tc: Toolchain) -> Path:
+    return tc.profile.build_firmware(load_target(TARGET), tc.source, tc.cache).product
+
+
+def seed_corpus(tc: Toolchain, root: Path = CASES_DIR) -> list[tuple[str, bytes]]:
+    """Every case compiled as the harness compiles it (cached by mpy-cross's cache)."""
+    corpus = []
+    for path in sorted(root.rglob("*.py")):
+        name = path.relative_to(root).as_posix()
+        try:
+            corpus.append((f"cases/{name}", tc.compiler.compile(path.read_bytes(), name)))
+        except CompileError:
+            continue  # a case that tests a compile error has no blob
+    return corpus
+
+
+def describe_outcomes(stats: ModeStats) -> str:
+    return ", ".join(f"{name} {count}" for name, count in sorted(stats.outcomes.items(), key=lambda kv: -kv[1]))
+
+
+def finding_meta(finding: Finding, fuzzer: Fuzzer, argv: list[str], original: int) -> dict:
+    crash = finding.crash
+    return {
+        "kind": crash.kind,
+        "first_line": crash.first_line,
+        "top_frame": str(crash.top) if crash.top else "",
+        "stack": [str(f) for f in crash.frames[:8]],
+        "found": {"seed": fuzzer.seed, "mode": finding.mode, "execution": finding.execution,
+                  "how": finding.how, "from": finding.origin, "hits_in_run": finding.hits,
+                  "command": "python -m bench.fuzz " + " ".join(argv)},
+        "original_size": original,
+        "minimised": {"tests": finding.minimise_tests, "one_minimal": finding.minimise_complete},
+        "runner": {"target": TARGET, "config": fuzzer.info.get("config"), "vm": fuzzer.info.get("vm"),
+                   "version": fuzzer.info.get("version"), "build": fuzzer.info.build_id},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="python -m bench.fuzz", description=USAGE,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--execs", type=int, default=100_000, help="blob executions (default 100000)")
+    parser.add_argument("--frame-execs", type=int, help="frame bursts (default execs / 5)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=0.3, help="per-execution limit, seconds (default 0.3)")
+    parser.add_argument("--mode", choices=["both", "blobs", "frames"], default="both")
+    parser.add_argument("--lanes", type=int, default=2, help="runners busy at once in blob mode (default 2)")
+    parser.add_argument("--findings", type=Path, default=FINDINGS_DIR, help="where minimised findings go")
+    parser.add_argument("--no-store", action="store_true", help="report findings, store nothing")
+    parser.add_argument("--no-minimise", action="store_true")
+    parser.add_argument("--minimise-tests", type=int, default=1500, help="per finding (default 1500)")
+    parser.add_argument("--minimise-seconds", type=float, default=20.0, help="per finding (default 20)")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    frame_execs = args.frame_execs if args.frame_execs is not None else args.execs // 5
+    log = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
+
+    try:
+        tc = Toolchain.prepare()
+        firmware = build_runner(tc)
+        corpus = seed_corpus(tc)
+    except HarnessError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    workdir = Path(tempfile.mkdtemp(prefix="hil-fuzz-"))
+    try:
+        try:
+            fuzzer = Fuzzer(firmware, workdir, args.seed, args.timeout, log, lanes=max(1, args.lanes))
+        except RunnerError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        try:
+            return report(fuzzer, corpus, args, frame_execs, argv, log)
+        finally:
+            fuzzer.close()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report(fuzzer: Fuzzer, corpus, args, frame_execs: int, argv: list[str], log) -> int:
+    info = fuzzer.info
+    print(f"fuzz: {TARGET} runner (config {info.get('config')}, ASan+UBSan, {info.get('vm')} "
+          f"{info.get('version')}), seed {args.seed}, timeout {args.timeout:g} s")
+    started = time.monotonic()
+    kept = fuzzer.calibrate(corpus)
+    print(f"corpus: {len(corpus)} blobs compiled from cases/; {len(kept)} kept as seeds "
+          f"({len(fuzzer.findings)} crash as compiled, {len(corpus) - len(kept) - len(fuzzer.findings)} "
+          f"too slow or hanging), {time.monotonic() - started:.1f} s")
+    all_stats = []
+    if args.mode in ("both", "blobs") and args.execs:
+        log(f"blobs: {args.execs} executions")
+        all_stats.append(fuzzer.fuzz_blobs(kept, args.execs))
+    if args.mode in ("both", "frames") and frame_execs:
+        log(f"frames: {frame_execs} bursts")
+        all_stats.append(fuzzer.fuzz_frames(kept, frame_execs))
+    for stats in all_stats:
+        unit = "executions" if stats.mode == "blobs" else f"bursts ({stats.frames} frames)"
+        print(f"{stats.mode}: {stats.execs} {unit} in {stats.seconds:.1f} s: {stats.rate:.0f} exec/s")
+        print(f"  outcomes: {describe_outcomes(stats)}")
+        print(f"  timeouts: {stats.timeouts}; crashes: {stats.crashes}; input digest {stats.digest[:16]}")
+        if stats.skipped:
+            print(f"  not run: {stats.skipped} mutants that the .mpy model says reach a known loader crash "
+                  f"({', '.join(f'{k} {v}' for k, v in sorted(stats.predicted.items()))} predicted, "
+                  f"the first few of each run)")
+    findings = sorted(fuzzer.findings.values(), key=lambda f: (-f.hits, f.key))
+    plan = storage_plan(findings)
+    phases = Counter(f.crash.phase for f in findings)
+    print(f"distinct crashes: {len(findings)} ({phases['load']} while loading, {phases['run']} while running "
+          f"the loaded bytecode, {phases['unknown']} that the stack cannot place)")
+    for finding in findings:
+        where = "as compiled" if finding.execution == 0 else f"{finding.mode} #{finding.execution}"
+        print(f"  {finding.key}  ({finding.hits} hits; {finding.crash.phase}; first {where}, {finding.how}"
+              f"{', from ' + finding.origin if finding.origin else ''})")
+        print(f"    {finding.crash.first_line}")
+        if finding.crash.top:
+            print(f"    at {finding.crash.top}")
+        if args.no_minimise:
+            continue
+        if plan[finding.key]:
+            print(f"    not stored: {plan[finding.key]}")
+            continue
+        stored = args.findings / f"{finding.key}{SUFFIX[finding.mode]}"
+        if not args.no_store and stored.exists():
+            # Found before and kept minimised: no need to shrink it again.
+            print(f"    already stored: {_rel(stored)} ({stored.stat().st_size} bytes)")
+            continue
+        original = len(finding.data)
+        began = time.monotonic()
+        fuzzer.minimise(finding, args.minimise_tests, args.minimise_seconds)
+        if not finding.reproduced:
+            print("    did not reproduce on a fresh runner: not stored")
+            continue
+        data = finding.minimised or finding.data
+        print(f"    minimised {original} -> {len(data)} bytes ({finding.minimise_tests} tests, "
+              f"{time.monotonic() - began:.1f} s{'' if finding.minimise_complete else ', budget ran out'})")
+        if not args.no_store:
+            path, written = store(args.findings, finding.key, finding.mode, data,
+                                  finding_meta(finding, fuzzer, argv, original))
+            print(f"    {'stored' if written else 'already stored (as small or smaller)'}: {_rel(path)}")
+    return 0
+
+
+def storage_plan(findings: list[Finding]) -> dict[str, str]:
+    """Which findings get a regression test: key -> "" to store it, or why not.
+
+    Every one found while loading (each is a different place where the
+    loader trusts its input), every seed that crashes as compiled (a bug in
+    running a valid program), and of those found while running mutated
+    bytecode one per error kind: they all come from the VM running bytecode
+    it never checked, and which runtime function the garbage reaches first
+    adds nothing. ``findings`` come most hits first: the most common example
+    of a kind represents it."""
+    plan = {f.key: "" for f in findings if f.crash.phase == "load" or f.execution == 0}
+    # Crashes while running mutated bytecode, or that the stack cannot place
+    # (a wild jump, a smashed stack: also the VM running garbage).
+    representative: dict[str, str] = {}
+    for finding in findings:
+        if finding.key in plan:
+            continue
+        kind = finding.crash.kind
+        if kind in representative:
+            plan[finding.key] = (f"a crash while running unchecked bytecode ({finding.crash.phase} phase); "
+                                 f"{kind} is represented by {representative[kind]}")
+        else:
+            representative[kind] = finding.key
+            plan[finding.key] = ""
+    return plan
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

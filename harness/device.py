@@ -105,6 +105,12 @@ class Device:
                 detail = str(exc) + (f" ({exc.noise} bytes from the device failed their CRC)" if exc.noise else "")
                 return Execution("timeout", detail=detail, partial_output=exc.output, link_events=link_events)
             except (LinkCorrupted, DeviceRestarted) as exc:
+                if isinstance(exc, DeviceRestarted) and self.launcher.loss_is_vm_crash:
+                    # A host runner restarts itself only when the VM gave up
+                    # (nlr_jump_fail): that is the VM crashing, not the link.
+                    self.restart()
+                    return Execution("crashed", detail=f"the VM restarted its runner ({exc})",
+                                     link_events=link_events)
                 link_events.append(f"{exc}: ran again")
                 if isinstance(exc, DeviceRestarted):
                     self.info = exc.info

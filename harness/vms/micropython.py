@@ -4,6 +4,7 @@ and the .mpy format's header."""
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,7 +122,8 @@ class MicroPythonProfile:
                      "COMPILER": "1" if with_compiler else "0", **make}
         suffix = "-compiler" if with_compiler else ""
         # The folder name is for people; the key after it is what identifies.
-        parts = ["signed" if k == "SIGNING_KEY_FILE" else v.replace("/", "_") for k, v in sorted(make.items())]
+        parts = ["signed" if k == "SIGNING_KEY_FILE" else re.sub(r"[^A-Za-z0-9_.,=+-]", "_", str(v))
+                 for k, v in sorted(make.items())]
         name = f"{target.board}-{target.config}{suffix}-" + "-".join(parts)
         return BuildSpec(name=name.rstrip("-"), directory=TARGETS_DIR, makefile="micropython/port.mk",
                          variables=variables, product="firmware.elf",

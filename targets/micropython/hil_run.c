@@ -173,6 +173,9 @@ void hil_vm_reset(void) {
     }
     mp_stack_ctrl_init();
     mp_stack_set_limit(HIL_STACK_LIMIT * HIL_STACK_SCALE_PERCENT / 100);
+    // A fresh VM has a cleared heap (docs/protocol.md): gc_init clears only
+    // the allocation table, and a bad blob must not read the last case's data.
+    memset(heap, 0, sizeof(heap));
     gc_init(heap, (uint8_t *)heap + sizeof(heap));
     mp_init();
     #if MICROPY_OPT_MAP_LOOKUP_CACHE

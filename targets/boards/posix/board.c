@@ -18,16 +18,20 @@
 static char **saved_argv;
 
 int hil_board_getc(void) {
-    unsigned char c;
-    for (;;) {
-        ssize_t n = read(STDIN_FILENO, &c, 1);
-        if (n == 1) {
-            return c;
-        }
+    // Buffered: a system call a byte cost the fuzzer 40% of its time.
+    static unsigned char buf[4096];
+    static size_t len, pos;
+    while (pos == len) {
+        ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
         if (n == 0) {
             exit(0); // the host closed the link
         }
+        if (n > 0) {
+            len = (size_t)n;
+            pos = 0;
+        }
     }
+    return buf[pos++];
 }
 
 void hil_board_write(const uint8_t *data, size_t len) {

@@ -10,7 +10,6 @@
 #include "py/persistentcode.h"
 #include "py/runtime.h"
 #include "py/stackctrl.h"
-#include "shared/runtime/gchelper.h"
 
 #include "hil_board.h"
 #include "hil_vm.h"
@@ -308,12 +307,6 @@ static mp_obj_t hil_builtin_open(size_t n_args, const mp_obj_t *args, mp_map_t *
 }
 MP_DEFINE_CONST_FUN_OBJ_KW(mp_builtin_open_obj, 1, hil_builtin_open);
 #endif
-
-void gc_collect(void) {
-    gc_collect_start();
-    gc_helper_collect_regs_and_stack();
-    gc_collect_end();
-}
 
 void nlr_jump_fail(void *val) {
     (void)val;

@@ -31,6 +31,7 @@ ifeq ($(APP),booter)
 SRC_C = \
 	common/hil_booter.c \
 	micropython/hil_run.c \
+	micropython/gccollect.c \
 
 else ifeq ($(APP),repl)
 # A REPL compiles what it is sent. micropython/repl/ comes first on the
@@ -43,6 +44,7 @@ CFLAGS += -DHIL_APP_REPL=1
 QSTR_GLOBAL_DEPENDENCIES += micropython/repl/mpconfigport.h
 SRC_C = \
 	micropython/repl_main.c \
+	micropython/gccollect.c \
 	micropython/repl_vfs.c \
 	micropython/repl_time.c \
 	shared/runtime/pyexec.c \

@@ -10,7 +10,6 @@
 #include "py/runtime.h"
 #include "py/stackctrl.h"
 #include "shared/readline/readline.h"
-#include "shared/runtime/gchelper.h"
 #include "shared/runtime/pyexec.h"
 
 #include "hil_board.h"
@@ -55,12 +54,6 @@ mp_uint_t mp_hal_stdout_tx_strn(const char *str, size_t len) {
 
 int mp_hal_stdin_rx_chr(void) {
     return hil_board_getc();
-}
-
-void gc_collect(void) {
-    gc_collect_start();
-    gc_helper_collect_regs_and_stack();
-    gc_collect_end();
 }
 
 void nlr_jump_fail(void *val) {

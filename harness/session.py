@@ -7,6 +7,7 @@ a case into a ``CaseResult``. Both work without pytest.
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
 from dataclasses import dataclass
@@ -21,9 +22,10 @@ from .footprint import Footprint, measure
 from .inventory import Board
 from .oracle import Expected, Oracle
 from .paths import cache_dir
+from .recorder import NULL_RECORDER, Recorder
 from .registry import vm_profiles
 from .targets import Target, load_target
-from .verdict import CaseResult, Verdict, apply_baseline, judge
+from .verdict import CaseResult, Verdict, apply_baseline, device_observable, judge
 from .vms.micropython import CompileError
 
 
@@ -81,21 +83,35 @@ class TargetSession:
         self.firmware: BuildResult | None = None
         self.footprint: Footprint | None = None
         self.device: Device | None = None
+        # How the target came up (build, flash), for reports: each case shows it.
+        self.bring_up: list[dict] = []
 
     def start(self) -> "TargetSession":
         tc = self.toolchain
         options = {**self.target.launcher_options, **(self.board.options if self.board else {})}
         if self.target.firmware == "user":
             firmware = self._user_firmware(options)
+            self.bring_up.append({"step": "build", "title": f"firmware for {self.target.name}: yours, {firmware}",
+                                  "seconds": 0.0, "at": time.time()})
         else:
             keyed = {"SIGNING_KEY_FILE": self.signing_key_file} if self.signing_key_file else None
             self.firmware = tc.profile.build_firmware(self.target, tc.source, tc.cache, make_overrides=keyed)
             self.footprint = check_footprint(self.target, self.firmware)
             firmware = self.firmware.product
             options["build_id"] = self.firmware.build_id
+            self.bring_up.append({
+                "step": "build", "seconds": self.firmware.seconds, "at": time.time(),
+                "title": f"build firmware for {self.target.name} ({'built' if self.firmware.ran_make else 'cached'})",
+                "details": {"build id": self.firmware.build_id,
+                            "footprint": self.footprint.describe(self.target.memory)}})
         transport_options = {"signing_key": read_signing_key(self.signing_key_file)} if self.signing_key_file else {}
         self.device = Device(self.target, firmware, self.log_dir, options, transport_options=transport_options)
+        started = time.monotonic()
         self.device.activate()
+        where = f" on board {self.board.name}" if self.board else ""
+        self.bring_up.append({"step": "flash", "seconds": time.monotonic() - started, "at": time.time(),
+                              "title": f"bring up {self.target.name}{where} ({self.target.launcher})",
+                              "details": {"device": str(self.device.info)}})
         return self
 
     def _user_firmware(self, options: dict) -> Path:
@@ -163,33 +179,65 @@ class SuiteRun:
     def case_timeout(self, case: Case) -> float:
         return case.timeout or self.timeout or self.target.timeout
 
-    def run_case(self, case: Case) -> CaseResult:
+    def run_case(self, case: Case, recorder: Recorder = NULL_RECORDER) -> CaseResult:
+        """Run one case and judge it; ``recorder`` sees its steps and evidence."""
         started = time.monotonic()
         reason = self.skip_reason(case)
         if reason:
             return CaseResult(case.id, self.target.name, Verdict.SKIP, message=reason)
         program = case.program(self.target.perf_scale, self.session.info.heap)
-        try:
-            blob = self.toolchain.compiler.compile(program, case.filename)
-        except CompileError as exc:
-            return CaseResult(case.id, self.target.name, Verdict.FAIL, message=f"mpy-cross rejected the case:\n{exc}")
-        problem = self.toolchain.profile.check_blob(blob, self.session.info)
-        if problem:
-            return CaseResult(case.id, self.target.name, Verdict.FAIL,
-                              message=f"the blob does not suit {self.target.name}: {problem}")
+        recorder.attach("source", program.decode("utf-8", "replace"))
+        with recorder.step("compile with mpy-cross") as step:
+            try:
+                blob = self.toolchain.compiler.compile(program, case.filename)
+            except CompileError as exc:
+                step.fail(str(exc))
+                return CaseResult(case.id, self.target.name, Verdict.FAIL,
+                                  message=f"mpy-cross rejected the case:\n{exc}")
+            step.parameters["blob bytes"] = len(blob)
+            problem = self.toolchain.profile.check_blob(blob, self.session.info)
+            if problem:
+                step.fail(problem)
+                return CaseResult(case.id, self.target.name, Verdict.FAIL,
+                                  message=f"the blob does not suit {self.target.name}: {problem}")
+        if recorder.wants_attachments:
+            recorder.attach("blob disassembly", self.toolchain.profile.disassemble(blob, self.toolchain.source,
+                                                                                    self.toolchain.cache))
         timeout = self.case_timeout(case)
-        run, samples = timed_runs(self.session, blob, timeout)
-        ref_run, ref_samples = timed_runs(self.reference, blob, timeout) if self.reference else (None, [])
-        # CPython is asked only when there is an output to compare: a case
-        # that hangs on the target may hang CPython too.
-        if run.kind != "completed":
-            expected = Expected()
-        elif case.perf_unit:
-            # A benchmark checks its own answer: anything but "ok" is wrong,
-            # whatever CPython would print for the same wrong program.
-            expected = Expected(BENCHMARK_OUTPUT, "benchmark")
-        else:
-            expected = self.oracle.expected(case, program)
+        run, samples = _recorded_runs(recorder, f"push and run on {self.target.name}", self.session, blob,
+                                      timeout, "device output")
+        ref_run, ref_samples = (None, [])
+        if self.reference:
+            ref_run, ref_samples = _recorded_runs(recorder, f"run on the host reference {self.reference.target.name}",
+                                                  self.reference, blob, timeout, "host output")
+        with recorder.step("expected output") as step:
+            # CPython is asked only when there is an output to compare: a case
+            # that hangs on the target may hang CPython too.
+            if run.kind != "completed":
+                expected = Expected()
+                step.parameters["oracle"] = "none: the run did not complete"
+            elif case.perf_unit:
+                # A benchmark checks its own answer: anything but "ok" is wrong,
+                # whatever CPython would print for the same wrong program.
+                expected = Expected(BENCHMARK_OUTPUT, "benchmark")
+            else:
+                expected = self.oracle.expected(case, program)
+            if expected.origin:
+                step.parameters["oracle"] = expected.origin
+                recorder.attach("expected output", expected.text)
+        with recorder.step("compare") as step:
+            result = self._judge(case, blob, expected, run, samples, ref_run, ref_samples, started)
+            if result.verdict not in (Verdict.PASS, Verdict.SKIP, Verdict.XFAIL):
+                step.fail(result.summary())
+            step.parameters["verdict"] = result.verdict.value
+        if result.diff:
+            recorder.attach("diff", result.diff, "diff")
+        recorder.attach("timing record", json.dumps({"figures": result.figures, "reference": result.reference},
+                                                    indent=2, sort_keys=True), "json")
+        return result
+
+    def _judge(self, case: Case, blob: bytes, expected: Expected, run: Execution, samples: list[int],
+               ref_run: Execution | None, ref_samples: list[int], started: float) -> CaseResult:
         result = judge(case, self.target.name, self.session.info.heap, expected, run, ref_run,
                        self.reference.target.name if self.reference else "")
         result.figures["blob_bytes"] = len(blob)
@@ -207,6 +255,18 @@ class SuiteRun:
 
 
 BENCHMARK_OUTPUT = "perf ok\n"
+
+
+def _recorded_runs(recorder: Recorder, title: str, session: TargetSession, blob: bytes, timeout: float,
+                   output_name: str) -> tuple[Execution, list[int]]:
+    with recorder.step(title) as step:
+        run, samples = timed_runs(session, blob, timeout)
+        step.parameters["runs"] = len(samples) or 1
+        if run.kind != "completed":
+            step.fail(f"{run.kind}: {run.detail}")
+    trace = run.record.trace if run.record else ""
+    recorder.attach(output_name, device_observable(run) + (f"\n--- traceback ---\n{trace}" if trace else ""))
+    return run, samples
 
 
 def timed_runs(session: TargetSession, blob: bytes, timeout: float) -> tuple[Execution, list[int]]:

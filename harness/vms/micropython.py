@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,6 +149,34 @@ class MicroPythonProfile:
         """Make variables that let the compiler-enabled twin link: it is a
         measurement, never flashed, so its flash need not fit the board."""
         return {"FLASH_SIZE": str(4 * 1024 * 1024)} if "FLASH_SIZE" in target.make else {}
+
+    def disassemble(self, blob: bytes, source: VMSource, cache: Path) -> str:
+        """The blob's bytecode as MicroPython's tools/mpy-tool.py -d dumps it,
+        cached by blob and tool; a note saying why when it cannot."""
+        tool = source.root / "tools" / "mpy-tool.py"
+        if not tool.is_file():
+            return f"(no disassembly: {tool} is not in the VM source)"
+        key = hashlib.sha256(hashlib.sha256(tool.read_bytes()).digest() + blob).hexdigest()
+        cached = cache / "disassembly" / key[:2] / f"{key}.txt"
+        if cached.is_file():
+            return cached.read_text()
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        blob_file = cached.parent / f"{owned_name(TMP_PREFIX)}{key}.mpy"
+        blob_file.write_bytes(blob)
+        try:
+            proc = subprocess.run([sys.executable, str(tool), "-d", str(blob_file)], capture_output=True,
+                                  text=True, timeout=60)
+        except subprocess.TimeoutExpired:
+            return "(no disassembly: mpy-tool.py took over 60 s)"
+        finally:
+            blob_file.unlink(missing_ok=True)
+        if proc.returncode != 0:
+            return f"(no disassembly: mpy-tool.py failed)\n{proc.stderr.strip()[-2000:]}"
+        text = proc.stdout.replace(str(blob_file), "<blob>")
+        tmp = cached.with_name(f"{owned_name(TMP_PREFIX)}{key}.txt")
+        tmp.write_text(text)
+        tmp.replace(cached)  # atomic: parallel workers may race here
+        return text
 
     def check_blob(self, blob: bytes, info) -> str | None:
         """Why the device described by ``info`` cannot load ``blob``, or None."""

@@ -5,6 +5,7 @@
     python -m harness compile prog.py -o prog.mpy
     python -m harness run --target host32 prog.py [more.py ...]
     python -m harness suite --target host32 [cases/ints ...]
+    python -m harness matrix [reports/results-host32.jsonl reports/results-qemu-m0.jsonl ...]
 """
 
 from __future__ import annotations
@@ -158,6 +159,19 @@ def cmd_suite(args) -> int:
     return 1 if bad else 0
 
 
+def cmd_matrix(args) -> int:
+    from .matrix import load_results, write_matrix
+
+    paths = [Path(p) for p in args.results] or sorted(Path("reports").glob("results-*.jsonl"))
+    if not paths:
+        raise HarnessError("no results files given, and none in reports/",
+                           "run the suite first, e.g. pytest --target=host32,qemu-m0")
+    records, targets = load_results(paths)
+    for path in write_matrix(records, targets, Path(args.output)):
+        print(path)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m harness", description="bytecode-hil without pytest")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -187,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("paths", nargs="*", help="case files or folders (default: cases/)")
     _board_options(p)
     p.set_defaults(func=cmd_suite)
+    p = sub.add_parser("matrix", help="the differential matrix (case x target) from results files")
+    p.add_argument("results", nargs="*", help="results-<target>.jsonl files (default: reports/results-*.jsonl)")
+    p.add_argument("-o", "--output", default="reports", help="folder for matrix.md, .csv and .png")
+    p.set_defaults(func=cmd_matrix)
     for p in sub.choices.values():
         _common(p)
     args = parser.parse_args(argv)

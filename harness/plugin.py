@@ -19,6 +19,7 @@ from .errors import HarnessError, InfrastructureError
 from .inventory import Board, load_inventory, select_board
 from .journal import Journal
 from .paths import cache_dir
+from .reporting import case_recorder
 from .session import SuiteRun, Toolchain
 from .targets import load_target
 from .timing import write_report
@@ -186,8 +187,9 @@ class CaseFile(pytest.File):
             yield item
 
 
-class CaseVerdict(Exception):
-    """A case ended in fail, vm-crash or timeout."""
+class CaseVerdict(AssertionError):
+    """A case ended in fail, vm-crash, timeout or perf-regression. An
+    AssertionError, so that Allure counts it failed, not broken."""
 
     def __init__(self, result: CaseResult):
         super().__init__(result.summary())
@@ -207,7 +209,7 @@ class CaseItem(pytest.Item):
         self.run_for = self.config.stash[state_key].suite_run(self.target)
 
     def runtest(self):
-        result = self.run_for.run_case(self.case)
+        result = self.run_for.run_case(self.case, case_recorder(self.config))
         self.result = result
         # Reports carry the result, so the summary and the results file also
         # work under pytest-xdist, where cases run in worker processes.

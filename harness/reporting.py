@@ -1,0 +1,242 @@
+"""Reports of a pytest run: Allure results and JUnit XML beside them, for every run of cases.
+
+A second pytest plugin (entry point ``bytecode-hil-reports``), kept apart
+from harness/plugin.py. It builds on allure-pytest, so ``--alluredir`` and
+``--junitxml`` work as users know them; when a run of cases names neither,
+results go to ``reports/allure-results`` and ``reports/junit.xml``.
+
+What it adds to allure-pytest's results: each case's title, labels (area as
+epic and suite, target as a parameter and tag), its steps and attachments
+(through ``AllureRecorder``, the library's ``Recorder``), and at the end of
+the run, from the controller, ``environment.properties``, ``categories.json``
+and the differential matrix. Infrastructure errors end as Allure "broken",
+case verdicts as "failed"; the categories keep them apart.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+
+from .allure_files import CATEGORIES, write_categories, write_environment
+from .matrix import write_matrix
+from .recorder import NULL_RECORDER, Recorder, StepOutcome
+
+DEFAULT_RESULTS = Path("reports") / "allure-results"
+DEFAULT_JUNIT = Path("reports") / "junit.xml"
+_KINDS = {  # recorder kind: allure attachment type and extension
+    "text": ("text/plain", "txt"), "diff": ("text/plain", "diff"), "json": ("application/json", "json"),
+    "csv": ("text/csv", "csv"), "markdown": ("text/markdown", "md"), "png": ("image/png", "png"),
+}
+
+
+def _listener(config):
+    return config.pluginmanager.get_plugin("allure_listener")
+
+
+def runs_cases(config) -> bool:
+    """Whether the run's paths hold conformance cases (so `pytest tests/` leaves reports/ alone)."""
+    roots = [Path(config.rootpath, r).resolve() for r in config.getini("hil_case_roots")]
+    for arg in config.args:
+        path = Path(config.invocation_params.dir, str(arg).split("::")[0]).resolve()
+        if any(path == root or root in path.parents or path in root.parents for root in roots):
+            return True
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)  # before allure-pytest and junitxml read their options
+def pytest_configure(config):
+    if not runs_cases(config) or os.environ.get("HIL_NO_REPORTS"):
+        return
+    reports = config.rootpath
+    if not getattr(config.option, "allure_report_dir", None):
+        results = reports / DEFAULT_RESULTS
+        # One run, one set of results: the report carries history, not this
+        # folder. A resumed run keeps the results of the cases it skips.
+        if not hasattr(config, "workerinput") and not config.getoption("resume", False) and results.is_dir():
+            shutil.rmtree(results)
+        config.option.allure_report_dir = str(results)
+    if not getattr(config.option, "xmlpath", None) and not hasattr(config, "workerinput"):
+        config.option.xmlpath = str(reports / DEFAULT_JUNIT)
+
+
+class AllureRecorder(Recorder):
+    """Writes a case's steps and attachments into its Allure result (allure-pytest's reporter)."""
+
+    wants_attachments = True
+
+    def __init__(self, logger):
+        self.logger = logger
+
+    @contextmanager
+    def step(self, title: str):
+        from allure_commons.model2 import Parameter, Status, StatusDetails, TestStepResult
+        from allure_commons.utils import now
+
+        uuid = str(uuid4())
+        step = TestStepResult(name=title, start=now())
+        self.logger.start_step(None, uuid, step)
+        outcome = StepOutcome()
+        try:
+            yield outcome
+        except BaseException as exc:
+            step.status = Status.BROKEN
+            step.statusDetails = StatusDetails(message=f"{type(exc).__name__}: {exc}")
+            raise
+        else:
+            step.status = Status.FAILED if outcome.problem else Status.PASSED
+            if outcome.problem:
+                step.statusDetails = StatusDetails(message=outcome.problem)
+        finally:
+            step.parameters = [Parameter(name=k, value=str(v)) for k, v in outcome.parameters.items()]
+            step.stop = now()
+            self.logger.stop_step(uuid)
+
+    def attach(self, name: str, content: str | bytes, kind: str = "text") -> None:
+        mime, extension = _KINDS[kind]
+        body = content if isinstance(content, bytes) else content.encode("utf-8")
+        self.logger.attach_data(uuid4(), body, name=name, attachment_type=mime, extension=extension)
+
+    def replay(self, entry: dict) -> None:
+        """A step that happened once, when the target came up, shown in every case it served."""
+        from allure_commons.model2 import Parameter, Status, TestStepResult
+
+        stop = int(entry["at"] * 1000)
+        parameters = [Parameter(name="seconds", value=f"{entry['seconds']:.2f}"),
+                      Parameter(name="when", value="once, as the target came up; shared by its cases")]
+        parameters += [Parameter(name=k, value=str(v)) for k, v in entry.get("details", {}).items()]
+        uuid = str(uuid4())
+        step = TestStepResult(name=f"{entry['step']}: {entry['title']}", status=Status.PASSED,
+                              start=stop - int(entry["seconds"] * 1000), stop=stop, parameters=parameters)
+        self.logger.start_step(None, uuid, step)
+        self.logger.stop_step(uuid)
+
+
+def case_recorder(config) -> Recorder:
+    """The recorder for the case running now: Allure's when results are written, else none."""
+    listener = _listener(config)
+    return AllureRecorder(listener.allure_logger) if listener else NULL_RECORDER
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)  # outside allure-pytest's wrapper: it names the test first
+def pytest_runtest_setup(item):
+    yield
+    listener = _listener(item.config)
+    case, target = getattr(item, "case", None), getattr(item, "target", None)
+    if listener is None or case is None:
+        return
+    from allure_commons.model2 import Label, Parameter
+
+    test = listener.allure_logger.get_test(None)
+    if test is None:
+        return
+    area = case.id.split("/")[0] if "/" in case.id else "(top level)"
+    test.name = f"{case.id} on {target}"
+    test.description = f"Case `{case.id}` ({case.path.name}) on target `{target}`."
+    test.labels += [Label(name="epic", value=area), Label(name="parentSuite", value="conformance"),
+                    Label(name="suite", value=area), Label(name="subSuite", value=case.id),
+                    Label(name="feature", value=area), Label(name="tag", value=target)]
+    test.parameters.append(Parameter(name="target", value=target))
+    run = getattr(item, "run_for", None)
+    if run is not None:
+        recorder = AllureRecorder(listener.allure_logger)
+        for session in (run.session, run.reference):
+            for entry in (session.bring_up if session else []):
+                recorder.replay(entry)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    run = getattr(item, "run_for", None)
+    if call.when == "setup" and run is not None:
+        # Reports cross from pytest-xdist workers to the controller, which
+        # writes environment.properties: they carry what it needs.
+        report.hil_environment = target_environment(run)
+    if call.when == "call" and getattr(item, "result", None) is not None:
+        item.user_properties.append(("hil_verdict", item.result.verdict.value))
+
+
+def target_environment(run) -> dict:
+    """What identifies a target's run: firmware, footprint, device, board, and the VM."""
+    session, source = run.session, run.toolchain.source
+    env = {"vm": run.toolchain.profile.name, "vm.source": source.origin, "vm.source.sha256": source.digest,
+           "target": run.target.name, "device": str(session.info)}
+    if session.firmware:
+        env["firmware.build_id"] = session.firmware.build_id
+    if session.footprint:
+        env["firmware.footprint"] = session.footprint.describe(run.target.memory)
+    if session.board:
+        env["board"] = f"{session.board.name} ({session.board.origin})"
+    if run.reference:
+        env["reference"] = f"{run.reference.target.name}: {run.reference.info}"
+    return env
+
+
+class RunReports:
+    """The controller's part: gathers environments, writes the run-level files at the end."""
+
+    def __init__(self, config):
+        self.config = config
+        self.environments: dict[str, dict] = {}
+
+    def pytest_runtest_logreport(self, report):
+        env = getattr(report, "hil_environment", None)
+        if env:
+            self.environments[env["target"]] = env
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session):
+        results_dir = getattr(self.config.option, "allure_report_dir", None)
+        state = _hil_state(self.config)
+        if not results_dir or state is None:
+            return
+        results_dir = Path(results_dir)
+        results_dir.mkdir(parents=True, exist_ok=True)
+        write_categories(results_dir)
+        write_environment(results_dir, self.environments, state.targets)
+        if len(state.targets) > 1 and state.records:
+            files = write_matrix(state.records, state.targets, self.config.rootpath / "reports")
+            self._attach_globally(files)
+            self.matrix_files = files
+
+    def _attach_globally(self, files: list[Path]) -> None:
+        import allure
+
+        for path in files:
+            kind = {".png": "png", ".md": "markdown", ".csv": "csv"}[path.suffix]
+            mime, extension = _KINDS[kind]
+            allure.global_attach.file(str(path), name=f"differential matrix ({path.suffix[1:]})",
+                                      attachment_type=mime, extension=extension)
+
+    def pytest_terminal_summary(self, terminalreporter):
+        results_dir = getattr(self.config.option, "allure_report_dir", None)
+        if not results_dir or _hil_state(self.config) is None or not _hil_state(self.config).records:
+            return
+        tr = terminalreporter
+        tr.write_line(f"allure results: {results_dir} (make report turns them into reports/allure-report)")
+        for path in getattr(self, "matrix_files", []):
+            tr.write_line(f"differential matrix: {path}")
+
+
+def _hil_state(config):
+    from .plugin import state_key
+
+    return config.stash.get(state_key, None)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session):
+    config = session.config
+    if not hasattr(config, "workerinput") and getattr(config.option, "allure_report_dir", None):
+        config.pluginmanager.register(RunReports(config), "bytecode-hil-run-reports")
+
+
+__all__ = ["AllureRecorder", "CATEGORIES", "case_recorder", "runs_cases"]

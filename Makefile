@@ -12,7 +12,7 @@ define run_pytest
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 endef
 
-.PHONY: setup suite test bench clean
+.PHONY: setup suite test bench report clean
 
 setup:
 	@bash tools/setup.sh
@@ -24,6 +24,11 @@ suite: setup
 ## Run the harness's own tests.
 test: setup
 	@$(call run_pytest,tests $(PYTEST_ARGS))
+
+## The HTML report (reports/allure-report) from the last run's reports/allure-results,
+## with the history of earlier runs (reports/allure-history.jsonl). See docs/reports.md.
+report:
+	@bash tools/report.sh
 
 ## Measure build times and per-case speed (figures, not asserts).
 bench: setup

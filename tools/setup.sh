@@ -6,6 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(make gcc python3-venv gcc-multilib gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)
+# The HTML report's command line (Allure 3) runs on Node.js.
+command -v node >/dev/null || DEBIAN_PACKAGES+=(nodejs)
+command -v npm >/dev/null || DEBIAN_PACKAGES+=(npm)
+# The report's browser test needs Chromium: installed in CI, or when asked.
+if [ "${CI:-}" = "true" ] || [ "${HIL_SETUP_BROWSER:-}" = "1" ]; then
+    DEBIAN_PACKAGES+=(chromium)
+fi
 VENV=${HIL_VENV:-.venv}
 
 say() { echo "setup: $*"; }
@@ -40,4 +47,13 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     touch "$stamp"
 else
     say "virtualenv up to date"
+fi
+
+# The Allure command line, pinned in tools/report/package-lock.json.
+if [ ! -x tools/report/node_modules/.bin/allure ] || \
+        [ tools/report/package-lock.json -nt tools/report/node_modules/.package-lock.json ]; then
+    say "installing the Allure 3 command line into tools/report/node_modules"
+    (cd tools/report && npm ci --no-audit --no-fund --loglevel=error)
+else
+    say "Allure command line present"
 fi

@@ -52,7 +52,7 @@ def runs_cases(config) -> bool:
 
 @pytest.hookimpl(tryfirst=True)  # before allure-pytest and junitxml read their options
 def pytest_configure(config):
-    if not runs_cases(config) or os.environ.get("HIL_NO_REPORTS"):
+    if not runs_cases(config) or os.environ.get("HIL_NO_REPORTS") or config.option.collectonly:
         return
     reports = config.rootpath
     if not getattr(config.option, "allure_report_dir", None):

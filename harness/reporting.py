@@ -15,7 +15,6 @@ case verdicts as "failed"; the categories keep them apart.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from contextlib import contextmanager

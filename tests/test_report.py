@@ -186,12 +186,22 @@ def html_report(suite_run):
     return root / "reports"
 
 
+def failing_case_id(reports: Path) -> str:
+    by_id = json.loads((reports / "allure-report" / "test-results.json").read_text())["byId"]
+    return next(i for i, r in by_id.items() if r["name"] == "area/bad on host32")
+
+
 def test_report_carries_history(html_report):
     assert len((html_report / "allure-history.jsonl").read_text().splitlines()) == 2
-    by_id = json.loads((html_report / "allure-report" / "test-results.json").read_text())["byId"]
-    bad = next(i for i, r in by_id.items() if r["name"] == "area/bad on host32")
-    data = json.loads((html_report / "allure-report" / "data" / "test-results" / f"{bad}.json").read_text())
+    bad = failing_case_id(html_report)
+    data = json.loads((html_report / "allure-report" / "awesome" / "data" / "test-results" / f"{bad}.json")
+                      .read_text())
     assert [h["status"] for h in data["history"]] == ["failed"]
+    # The dashboard's trend: the earlier run from the history, then this one.
+    charts = json.loads((html_report / "allure-report" / "dashboard" / "widgets" / "charts.json").read_text())
+    (dynamics,) = [c for c in charts["general"].values() if c["type"] == "statusDynamics"]
+    assert [point["id"] == "current" for point in dynamics["data"]] == [False, True]
+    assert all(p["statistic"]["failed"] == 2 and p["statistic"]["passed"] == 5 for p in dynamics["data"])
 
 
 def test_report_without_results_says_what_to_do(tmp_path):
@@ -233,6 +243,9 @@ def browse(url: str, action: str, output: Path | None = None) -> str:
 
 def test_browser_shows_the_cases(served_report, tmp_path):
     url, reports = served_report
+    index = browse(url, "dump-dom")   # leads to the two reports
+    assert "awesome" in index.lower() and "dashboard" in index.lower()
+    url = url.replace("index.html", "awesome/index.html")
     dom = browse(url, "dump-dom")
     # Areas (epics) at the top, each case's targets below it; the first area opens by itself.
     for group in ("area", "other", "area/bad", "area/good", "area/needs_float"):
@@ -245,10 +258,14 @@ def test_browser_shows_the_cases(served_report, tmp_path):
 
 def test_browser_shows_a_failing_case_and_its_diff(served_report):
     url, reports = served_report
-    by_id = json.loads((reports / "allure-report" / "test-results.json").read_text())["byId"]
-    bad = next(i for i, r in by_id.items() if r["name"] == "area/bad on host32")
-    dom = browse(f"{url}#{bad}", "dump-dom")
+    dom = browse(url.replace("index.html", f"awesome/index.html#{failing_case_id(reports)}"), "dump-dom")
     assert "area/bad on host32" in dom
     assert "Output mismatches" in dom   # its category
     assert "output differs from the expected output" in dom
     assert "-expected" in dom and "+actual" in dom   # the diff
+
+
+def test_browser_shows_the_trend(served_report):
+    url, _ = served_report
+    dom = browse(url.replace("index.html", "dashboard/index.html"), "dump-dom")
+    assert "Status dynamics" in dom

@@ -40,4 +40,5 @@ if [ ! -f "$REPORT/index.html" ]; then
     exit 1
 fi
 echo "report: $REPORT/index.html (history: $HISTORY, $(wc -l <"$HISTORY" 2>/dev/null || echo 0) runs)"
+echo "report: the cases in $REPORT/awesome/, trends in $REPORT/dashboard/"
 echo "report: view it with: tools/report/node_modules/.bin/allure open $REPORT"

@@ -1,4 +1,6 @@
 // Allure 3 configuration for the HTML report (tools/report.sh sets the paths).
+// Two reports in one folder: awesome/ (the cases, their steps and
+// attachments) and dashboard/ (trends), with an index.html leading to both.
 // The categories are the ones the harness writes into the results folder
 // (categories.json, harness/allure_files.py): one definition for both.
 import { existsSync, readFileSync } from "node:fs";
@@ -20,6 +22,12 @@ export default {
       options: {
         reportLanguage: "en",
         groupBy: ["epic", "subSuite"],
+      },
+    },
+    // Trends over the runs in the history file: status dynamics and more.
+    dashboard: {
+      options: {
+        reportLanguage: "en",
       },
     },
   },

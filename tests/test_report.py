@@ -269,3 +269,10 @@ def test_browser_shows_the_trend(served_report):
     url, _ = served_report
     dom = browse(url.replace("index.html", "dashboard/index.html"), "dump-dom")
     assert "Status dynamics" in dom
+
+
+def test_browser_shows_the_matrix_as_global_attachments(served_report):
+    url, _ = served_report
+    dom = browse(url.replace("index.html", "awesome/index.html#globalAttachments"), "dump-dom")
+    for kind in ("png", "md", "csv"):
+        assert f"differential matrix ({kind})" in dom

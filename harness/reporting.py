@@ -174,6 +174,9 @@ def target_environment(run) -> dict:
         env["firmware.footprint"] = session.footprint.describe(run.target.memory)
     if session.board:
         env["board"] = f"{session.board.name} ({session.board.origin})"
+        for key in ("probe", "port"):  # the debug probe's unique ID, the serial port
+            if session.board.options.get(key):
+                env[f"board.{key}"] = session.board.options[key]
     if run.reference:
         env["reference"] = f"{run.reference.target.name}: {run.reference.info}"
     return env

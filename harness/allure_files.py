@@ -15,9 +15,10 @@ from pathlib import Path
 
 # allure-pytest puts "<exception type>: <message>" into a result's message:
 # harness.plugin.CaseVerdict for a case's verdict (status failed), the
-# harness.errors classes for infrastructure (status broken).
+# harness.errors classes and the link errors of harness.protocol for
+# infrastructure (status broken).
 _VERDICT = r"harness\.plugin\.CaseVerdict: {}:[\s\S]*"
-_ERROR = r"harness\.errors\.(?:{}): [\s\S]*"
+_ERROR = r"harness\.(?:errors|protocol)\.(?:{}): [\s\S]*"
 
 CATEGORIES = [
     {"name": "Output mismatches", "matchedStatuses": ["failed"], "messageRegex": _VERDICT.format("fail"),
@@ -35,7 +36,8 @@ CATEGORIES = [
      "description": "The VM source, the compiler or the firmware could not be fetched or built. "
                     "Not a conformance failure."},
     {"name": "Infrastructure: board or emulator lost", "matchedStatuses": ["broken"],
-     "messageRegex": _ERROR.format("InfrastructureError|ProtocolError"),
+     "messageRegex": _ERROR.format("InfrastructureError|ProtocolError|LinkClosed|LinkCorrupted|DeviceTimeout|"
+                                   "DeviceRestarted"),
      "description": "The board or emulator could not be flashed or brought up, or was lost. "
                     "Not a conformance failure."},
     {"name": "Infrastructure: configuration", "matchedStatuses": ["broken"],

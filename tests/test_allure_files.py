@@ -1,0 +1,48 @@
+"""The run-level Allure files, from what the targets' sessions report."""
+
+import re
+from types import SimpleNamespace
+
+from harness.allure_files import CATEGORIES, write_environment
+from harness.reporting import target_environment
+
+
+def fake_run(board=None):
+    session = SimpleNamespace(info="vm=micropython build=0123456789abcdef", firmware=None, footprint=None,
+                              board=board)
+    toolchain = SimpleNamespace(source=SimpleNamespace(origin="mpy-cross-v6-3==1.1.1", digest="ab" * 32),
+                                profile=SimpleNamespace(name="micropython"))
+    return SimpleNamespace(session=session, toolchain=toolchain, reference=None,
+                           target=SimpleNamespace(name="g030", memory={}))
+
+
+def test_environment_names_boards_and_targets_that_never_came_up(tmp_path):
+    board = SimpleNamespace(name="desk-1", origin="boards.toml", options={"probe": "066DFF485", "port": "/dev/ttyACM0"})
+    env = target_environment(fake_run(board))
+    assert env["board"] == "desk-1 (boards.toml)" and env["board.probe"] == "066DFF485"
+    path = write_environment(tmp_path, {"g030": {**env, "device": "line one\nline two"}}, ["g030", "esp32"])
+    lines = path.read_text().splitlines()
+    assert "vm.source.sha256 = " + "ab" * 32 in lines
+    assert "g030.board.port = /dev/ttyACM0" in lines
+    assert "g030.device = line one\\nline two" in lines      # one property, one line
+    assert "esp32.status = never came up (see the broken cases)" in lines
+
+
+def test_categories_keep_infrastructure_apart_from_conformance():
+    def category(status, message):
+        return next((c["name"] for c in CATEGORIES if status in c["matchedStatuses"]
+                     and re.fullmatch(c.get("messageRegex", "[\\s\\S]*"), message)), None)
+
+    assert category("failed", "harness.plugin.CaseVerdict: fail: ints/x on g030: output differs\nmore") == \
+        "Output mismatches"
+    assert category("failed", "harness.plugin.CaseVerdict: vm-crash: a on b: fault") == "VM crashes"
+    assert category("failed", "harness.plugin.CaseVerdict: timeout: a on b: no result") == "Timeouts"
+    assert category("failed", "harness.plugin.CaseVerdict: perf-regression: a on b: slower") == "Perf regressions"
+    assert category("broken", "harness.errors.BuildError: building x failed\n  -> fix it") == "Infrastructure: build"
+    assert category("broken", "harness.errors.InfrastructureError: board lost") == \
+        "Infrastructure: board or emulator lost"
+    assert category("broken", "harness.protocol.DeviceTimeout: device did not answer") == \
+        "Infrastructure: board or emulator lost"
+    assert category("broken", "KeyError: 'x'") == "Harness errors"
+    # A verdict never lands in an infrastructure category, nor the other way round.
+    assert category("broken", "harness.plugin.CaseVerdict: fail: a on b: x") == "Harness errors"

@@ -16,13 +16,16 @@ from pathlib import Path
 
 from .errors import ConfigError
 
-NOT_RUN = "not run"  # no result: deselected, or the target never came up (infrastructure)
+NOT_RUN = "not run"  # no result: deselected, or not in the results files
+INFRASTRUCTURE = "infrastructure"  # the target never came up for the case: no verdict
 COLOURS = {"pass": "#97cc64", "fail": "#fd5a3e", "vm-crash": "#8e2dc5", "timeout": "#ff9f1a",
-           "perf-regression": "#d35ebe", "skip": "#d0d0d0", "xfail": "#aaaaaa", NOT_RUN: "#ffffff"}
+           "perf-regression": "#d35ebe", "skip": "#d0d0d0", "xfail": "#aaaaaa", INFRASTRUCTURE: "#ffd966",
+           NOT_RUN: "#ffffff"}
 
 
 def build(records: list[dict], targets: list[str]) -> dict[str, dict[str, dict]]:
-    """case -> target -> its record; a case keeps the last record of each target."""
+    """case -> target -> its record; a case keeps the last record of each target
+    (a verdict after an infrastructure error: a resumed run ran it again)."""
     rows: dict[str, dict[str, dict]] = {}
     for r in records:
         if r.get("target") in targets and "case" in r:

@@ -24,7 +24,7 @@ from uuid import uuid4
 import pytest
 
 from .allure_files import CATEGORIES, write_categories, write_environment
-from .matrix import write_matrix
+from .matrix import INFRASTRUCTURE, write_matrix
 from .recorder import NULL_RECORDER, Recorder, StepOutcome
 
 DEFAULT_RESULTS = Path("reports") / "allure-results"
@@ -159,6 +159,9 @@ def pytest_runtest_makereport(item, call):
         # Reports cross from pytest-xdist workers to the controller, which
         # writes environment.properties: they carry what it needs.
         report.hil_environment = target_environment(run)
+    if call.when == "setup" and report.failed and getattr(item, "case", None) is not None:
+        # The target never came up for this case: the matrix says so.
+        report.hil_infrastructure = {"case": item.case.id, "target": item.target, "verdict": INFRASTRUCTURE}
     if call.when == "call" and getattr(item, "result", None) is not None:
         item.user_properties.append(("hil_verdict", item.result.verdict.value))
 
@@ -188,11 +191,14 @@ class RunReports:
     def __init__(self, config):
         self.config = config
         self.environments: dict[str, dict] = {}
+        self.infrastructure: list[dict] = []   # cases whose target never came up
 
     def pytest_runtest_logreport(self, report):
         env = getattr(report, "hil_environment", None)
         if env:
             self.environments[env["target"]] = env
+        if getattr(report, "hil_infrastructure", None):
+            self.infrastructure.append(report.hil_infrastructure)
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session):
@@ -204,8 +210,9 @@ class RunReports:
         results_dir.mkdir(parents=True, exist_ok=True)
         write_categories(results_dir)
         write_environment(results_dir, self.environments, state.targets)
-        if len(state.targets) > 1 and state.records:
-            files = write_matrix(state.records, state.targets, self.config.rootpath / "reports")
+        if len(state.targets) > 1 and (state.records or self.infrastructure):
+            files = write_matrix(self.infrastructure + state.records, state.targets,
+                                 self.config.rootpath / "reports")
             self._attach_globally(files)
             self.matrix_files = files
 

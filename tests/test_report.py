@@ -141,15 +141,21 @@ def test_differential_matrix_of_a_run_on_two_targets(suite_run):
 def test_infrastructure_failures_are_broken_not_failed(tmp_path):
     write_suite(tmp_path)
     # esp32 runs firmware the user provides: none given is a configuration problem, in setup.
-    proc = run_suite(tmp_path, "--target=esp32", "mycases/area/good.py")
+    proc = run_suite(tmp_path, "--target=host32,esp32", "mycases/area/good.py")
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    (result,) = results(tmp_path).values()
+    found = results(tmp_path)
+    assert found["area/good on host32"]["status"] == "passed"
+    result = found["area/good on esp32"]
     assert result["status"] == "broken"
     assert result["statusDetails"]["message"].startswith("harness.errors.ConfigError: ")
     rule = next(c for c in CATEGORIES if c["name"] == "Infrastructure: configuration")
     assert re.fullmatch(rule["messageRegex"], result["statusDetails"]["message"])
     assert not any(re.fullmatch(c["messageRegex"], result["statusDetails"]["message"])
                    for c in CATEGORIES if "failed" in c["matchedStatuses"])
+    # The matrix shows the target never came up: no verdict, and not a failure.
+    assert "| area/good **(differs)** | pass | infrastructure |" in (tmp_path / "reports" / "matrix.md").read_text()
+    env = (tmp_path / "reports" / "allure-results" / "environment.properties").read_text()
+    assert "esp32.status = never came up (see the broken cases)" in env
 
 
 def test_a_run_of_other_tests_leaves_reports_alone(tmp_path):

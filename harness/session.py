@@ -262,6 +262,14 @@ def _recorded_runs(recorder: Recorder, title: str, session: TargetSession, blob:
     with recorder.step(title) as step:
         run, samples = timed_runs(session, blob, timeout)
         step.parameters["runs"] = len(samples) or 1
+        record = run.record
+        if record is not None:
+            # The push (frames, resent ones) and the run (cycles on the target's clock).
+            step.parameters.update({"blob bytes pushed": len(blob), "frames sent again": record.retries,
+                                    "load cycles": record.load_cycles, "run cycles, first run": record.run_cycles,
+                                    "status": record.status})
+        if run.link_events:
+            step.parameters["link trouble survived"] = "; ".join(str(e) for e in run.link_events)
         if run.kind != "completed":
             step.fail(f"{run.kind}: {run.detail}")
     trace = run.record.trace if run.record else ""

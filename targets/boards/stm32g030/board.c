@@ -192,6 +192,10 @@ int hil_board_getc(void) {
     }
 }
 
+int hil_board_rx_ready(void) {
+    return (USART_ISR & USART_ISR_RXNE) != 0;
+}
+
 void hil_board_write(const uint8_t *data, size_t len) {
     while (len--) {
         while (!(USART_ISR & USART_ISR_TXE)) {

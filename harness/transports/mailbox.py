@@ -64,18 +64,21 @@ class Mailbox:
         """Whether the last frame posted is still waiting to be taken."""
         return WORD.unpack(self.port.read(self.address + DOORBELL_OFFSET, WORD.size))[0] != 0
 
-    def post(self, frame: bytes) -> None:
-        """Write a frame into the mailbox, then ring the doorbell."""
-        with self.port.held():
+    def post(self, frame: bytes, blob: bytes | None = None) -> None:
+        """Write a frame into the mailbox, then ring the doorbell; with
+        ``blob``, first write it into the buffer the last LOAD sized."""
+        with self.port.held():  # one pause of an emulator for all of it
+            if blob is not None:
+                buffer = self.blob_buffer()
+                if buffer == 0:
+                    raise ProtocolError("the booter acknowledged a LOAD but has no blob buffer")
+                self.port.write(buffer, blob)
             self.port.write(self.address + FRAME_OFFSET, frame)
             self.port.write(self.address + DOORBELL_OFFSET, WORD.pack(1))
 
     def blob_buffer(self) -> int:
         """Where the blob the last LOAD sized goes (0: none)."""
         return WORD.unpack(self.port.read(self.blob_ref, WORD.size))[0]
-
-    def store(self, address: int, data: bytes) -> None:
-        self.port.write(address, data)
 
 
 class MailboxClient(BooterClient):
@@ -134,11 +137,7 @@ class MailboxClient(BooterClient):
             ack = self._post(LOAD, LOAD_HEADER.pack(len(blob), zlib.crc32(blob), flags) + mac, {ACK})
             if struct.unpack_from("<I", ack.payload)[0] != 0:
                 raise ProtocolError(f"the booter answered a mailbox LOAD with ACK {ack.payload.hex()}, not 0")
-            buffer = self.mailbox.blob_buffer()
-            if buffer == 0:
-                raise ProtocolError("the booter acknowledged a LOAD but has no blob buffer")
-            self.mailbox.store(buffer, blob)
-            first = self._post(RUN, b"", {RUNNING, OUT, TRACE, STATUS}, retries=0)
+            first = self._post(RUN, b"", {RUNNING, OUT, TRACE, STATUS}, retries=0, blob=blob)
         except MemoryPortError as exc:
             # A lost probe or a dead QEMU: the Device restarts the target.
             raise LinkClosed(f"the mailbox push failed: {exc.message}") from None
@@ -153,13 +152,15 @@ class MailboxClient(BooterClient):
         record.extra["push_seconds"] = pushed - started
         return record
 
-    def _post(self, type_: int, payload: bytes, accept: set[int], retries: int | None = None) -> Frame:
-        """Post a frame through the mailbox until an answer of a type in ``accept`` (or ERR) comes."""
+    def _post(self, type_: int, payload: bytes, accept: set[int], retries: int | None = None,
+              blob: bytes | None = None) -> Frame:
+        """Post a frame through the mailbox (the blob first, if given) until
+        an answer of a type in ``accept`` (or ERR) comes."""
         retries = self.retries if retries is None else retries
         for attempt in range(retries + 1):
             self.seq = (self.seq + 1) & 0xFF
             seq = self.seq
-            self.mailbox.post(encode_frame(type_, seq, payload))
+            self.mailbox.post(encode_frame(type_, seq, payload), blob)
             deadline = time.monotonic() + self.frame_timeout
             while True:
                 frame = self._next_frame(deadline)

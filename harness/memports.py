@@ -16,6 +16,7 @@ Ports are registered by name; launchers open the one that fits their target
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import time
@@ -224,7 +225,7 @@ class PyOCDPort:
         return data
 
     def held(self):
-        return _NoHold()
+        return contextlib.nullcontext()  # nothing to pause
 
     def close(self) -> None:
         pass  # the launcher owns the probe's session
@@ -237,11 +238,3 @@ class PyOCDPort:
         except ProbeError as exc:
             raise MemoryPortError(f"SWD {name} at {args[0]:#010x} failed: {exc}",
                                   "check the SWD wiring and the board's power") from None
-
-
-class _NoHold:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False

@@ -15,7 +15,7 @@ import pytest
 
 from harness import protocol as p
 from harness.cases import discover
-from harness.errors import ConfigError
+from harness.errors import ConfigError, InfrastructureError
 from harness.memports import MemoryPortError, PyOCDPort
 from harness.paths import CASES_DIR
 from harness.session import TargetSession
@@ -247,3 +247,53 @@ def test_g030_firmware_takes_blobs_from_its_mailbox(toolchain):
     over_uart.info = info
     again = over_uart.run(blob, 10)
     assert (again.output, again.run_cycles, again.heap_peak) == (record.output, record.run_cycles, record.heap_peak)
+
+
+def test_pyocd_launcher_offers_its_probe_as_the_memory_port(tmp_path):
+    from harness.launchers.pyocd import PyOCDLauncher
+
+    launcher = PyOCDLauncher(load_target("g030"), tmp_path / "firmware.elf", tmp_path)
+    with pytest.raises(InfrastructureError, match="no probe connected"):
+        launcher.memory_port()
+    target = FakeTarget()
+    launcher.probe = fake_probe(target)
+    launcher.memory_port().write(0x20000010, b"\x01\x02")
+    assert target.ram[0x10:0x12] == b"\x01\x02"
+
+
+# --- Signed blobs and faults through the mailbox ----------------------------------
+
+KEY = bytes(range(40, 72))
+
+
+def test_signed_blobs_through_the_mailbox(toolchain, tmp_path_factory):
+    key_file = tmp_path_factory.mktemp("key") / "device.key"
+    key_file.write_bytes(KEY)
+    session = TargetSession(load_target("qemu-g030-swd"), toolchain, tmp_path_factory.mktemp("logs"),
+                            signing_key_file=str(key_file)).start()
+    try:
+        assert session.info.get("signed") == "1" and session.device.transport.push == "mailbox"
+        blob = toolchain.compiler.compile(b"print('signed')\n", "s.py")
+        assert session.execute(blob, 5).record.output == b"signed\n"
+        c = client(session)
+        for key in (None, bytes(32)):  # unsigned, and signed with another key
+            c._signing_key = key
+            refused = session.execute(blob, 5)
+            assert refused.kind == "rejected" and refused.rejection == "signature", refused.detail
+        c._signing_key = KEY
+        assert session.execute(blob, 5).record.extra["push"] == "mailbox"
+    finally:
+        session.stop()
+
+
+def test_after_a_fault_the_board_resets_and_the_mailbox_push_goes_on(toolchain, tmp_path_factory):
+    from test_qemu import crafted_fault_blob
+
+    session = start(toolchain, tmp_path_factory, "qemu-m0", push="swd")
+    try:
+        crashed = session.execute(crafted_fault_blob(toolchain.compiler), 5)
+        assert crashed.kind == "crashed" and crashed.record.fault_pc != 0
+        run = session.execute(toolchain.compiler.compile(b"print('after the fault')\n", "a.py"), 5)
+        assert run.record.output == b"after the fault\n" and run.record.extra["push"] == "mailbox"
+    finally:
+        session.stop()

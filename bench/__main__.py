@@ -8,6 +8,8 @@
     speed   per-case time on an emulated target against its floor: the same
             blobs sent back to back in one QEMU session with no host round
             trips. Goals: median at most 1.3x the floor's, under 30 ms.
+    push    per-case push time over the UART against the RAM mailbox
+            (bench/push.py); not part of all.
 """
 
 from __future__ import annotations
@@ -141,7 +143,7 @@ def bench_footprint(targets: list[str]) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("what", nargs="?", default="all", choices=["build", "footprint", "cases", "speed", "all"])
+    parser.add_argument("what", nargs="?", default="all", choices=["build", "footprint", "cases", "speed", "push", "all"])
     parser.add_argument("--target", action="append", help="targets for the cases bench (default host, host32)")
     args = parser.parse_args(argv)
     if args.what in ("build", "all"):
@@ -152,6 +154,9 @@ def main(argv=None) -> int:
         bench_cases(args.target or ["host", "host32", "qemu-m0", "qemu-g030"])
     if args.what in ("speed", "all"):
         bench_speed(args.target or ["qemu-m0", "qemu-g030"])
+    if args.what == "push":
+        from .push import bench_push
+        bench_push(args.target or ["qemu-g030"])
     return 0
 
 

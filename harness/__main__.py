@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections import Counter
@@ -35,6 +36,9 @@ def _board_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--inventory", help="board inventory file (default ./boards.toml, ~/.config/bytecode-hil/boards.toml)")
     parser.add_argument("--board", help="the inventory board to use")
     parser.add_argument("--signing-key", help="blob-signing key file: keyed firmware, signed blobs")
+    parser.add_argument("--push", choices=("uart", "swd"), default=os.environ.get("HIL_PUSH") or None,
+                        help="how blobs reach a booter: over the UART, or over SWD into its RAM mailbox "
+                             "(default: $HIL_PUSH, else as the target file says)")
     for key, text in (("probe", "debug probe unique ID"), ("port", "serial port (pyserial URL)"),
                       ("firmware", "firmware image for targets that run yours"), ("pack", "CMSIS pack (pyOCD)")):
         parser.add_argument(f"--{key}", help=text)
@@ -110,7 +114,7 @@ def cmd_compile(args) -> int:
 def cmd_run(args) -> int:
     tc = _toolchain(args)
     session = TargetSession(load_target(args.target), tc, tc.cache / "logs", _board(args, args.target),
-                            args.signing_key).start()
+                            args.signing_key, args.push).start()
     worst = 0
     try:
         print(f"# {session.info}", file=sys.stderr)
@@ -125,6 +129,8 @@ def cmd_run(args) -> int:
                 sys.stderr.write(r.trace)
                 print(f"# {name}: {r.status}, run {r.run_seconds * 1e3:.3f} ms ({r.run_cycles} cycles), "
                       f"heap used {r.heap_used} peak {r.heap_peak}"
+                      + (f", pushed over the {'mailbox' if r.extra.get('push') == 'mailbox' else 'UART'} in "
+                         f"{r.extra['push_seconds'] * 1e3:.1f} ms" if "push_seconds" in r.extra else "")
                       + (f", fault at {r.fault_pc:#x}" if r.status == "fault" else ""), file=sys.stderr)
                 worst = max(worst, 0 if r.status == "ok" else 1)
             else:
@@ -145,7 +151,7 @@ def cmd_suite(args) -> int:
     counts: Counter = Counter()
     started = time.monotonic()
     with SuiteRun(args.target, cache=cache_dir(args.hil_cache), vm_src=args.vm_src, timeout=args.timeout,
-                  board=_board(args, args.target), signing_key_file=args.signing_key) as run:
+                  board=_board(args, args.target), signing_key_file=args.signing_key, push=args.push) as run:
         for case in cases:
             result = run.run_case(case)
             counts[result.verdict] += 1

@@ -37,6 +37,10 @@ class Device:
     def __init__(self, target: Target, firmware: Path, log_dir: Path, launcher_options: dict | None = None,
                  link_wrapper=None, transport_options: dict | None = None):
         self.target = target
+        self.transport_class = transports.get(target.transport)
+        if getattr(self.transport_class, "uses_memory_port", False):
+            # The launcher must know before it starts the target (QEMU opens its gdbstub).
+            launcher_options = {**(launcher_options or {}), "memory_port": True}
         self.launcher = launchers.get(target.launcher)(target, firmware, log_dir, launcher_options)
         self.link_wrapper = link_wrapper  # tests put a fault-injecting link here
         self.transport_options = transport_options or {}
@@ -55,7 +59,10 @@ class Device:
     def _connect(self, link) -> DeviceInfo:
         if self.link_wrapper is not None:
             link = self.link_wrapper(link)
-        self.transport = transports.get(self.target.transport)(link, dict(self.transport_options))
+        options = dict(self.transport_options)
+        if getattr(self.transport_class, "uses_memory_port", False):
+            options["memory_port"], options["memory_port_note"] = self._memory_port()
+        self.transport = self.transport_class(link, options)
         try:
             self.info = self.transport.connect(self.target.startup_timeout)
         except (DeviceTimeout, LinkClosed) as exc:
@@ -63,6 +70,15 @@ class Device:
             self.launcher.deactivate()
             raise InfrastructureError(f"{self.target.name} did not come up: {exc}; {reason}") from None
         return self.info
+
+    def _memory_port(self):
+        """The launcher's memory port, or None and why there is none."""
+        if not hasattr(self.launcher, "memory_port"):
+            return None, f"the {self.target.launcher} launcher has no memory access port"
+        try:
+            return self.launcher.memory_port(), ""
+        except InfrastructureError as exc:
+            return None, exc.message
 
     def restart(self) -> DeviceInfo:
         self.restarts += 1

@@ -45,6 +45,8 @@ _OPTIONS = [
     ("--hil-journal", "HIL_JOURNAL", None, "the results journal (default reports/journal.jsonl)"),
     ("--baseline-dir", "HIL_BASELINE_DIR", None, "where timing baselines live (default: "
      "targets/<name>/baseline.json; a folder holds <name>.json)"),
+    ("--push", "HIL_PUSH", None, "how blobs reach a booter: uart, or swd (into its RAM mailbox through the "
+     "debug probe; QEMU's gdbstub on emulated targets); default: as the target file says"),
     ("--signing-key", "HIL_SIGNING_KEY", None, "file holding a blob-signing key: firmware is built to run "
      "only blobs signed with it, and the harness signs them"),
 ]
@@ -108,6 +110,7 @@ class HilState:
                 self.runs[target] = SuiteRun(target, toolchain=self.toolchain, timeout=self.timeout,
                                              log_dir=self.cache / "logs", board=self.board_for(target),
                                              signing_key_file=_option(self.config, "--signing-key"),
+                                             push=_option(self.config, "--push"),
                                              baseline_dir=_option(self.config, "--baseline-dir")).start()
             except HarnessError as exc:
                 self.failures[target] = exc  # do not rebuild for every case

@@ -317,10 +317,12 @@ class BooterClient:
             piece = blob[offset:offset + chunk]
             frame = self._request(DATA, struct.pack("<I", offset) + piece, {ACK, RUNNING})
             retries += self.retries_used
+        pushed = time.monotonic()
         record = self._collect(frame.seq, timeout, self.decoder.dropped)
         record.clock_hz = info.clock_hz
         record.wall_seconds = time.monotonic() - started
         record.retries = retries
+        record.extra["push_seconds"] = pushed - started  # until RUNNING: the transfer and its checks
         return record
 
     def _collect(self, seq: int, timeout: float, dropped_before: int) -> RunRecord:

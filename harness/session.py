@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .baseline import Baseline
@@ -25,6 +25,7 @@ from .paths import cache_dir
 from .recorder import NULL_RECORDER, Recorder
 from .registry import vm_profiles
 from .targets import Target, load_target
+from .transports.mailbox import transport_for
 from .verdict import CaseResult, Verdict, apply_baseline, device_observable, judge
 from .vms.micropython import CompileError
 
@@ -74,9 +75,10 @@ class TargetSession:
     """One target: its firmware, built on demand (or given), and its live device."""
 
     def __init__(self, target: Target, toolchain: Toolchain, log_dir: Path, board: Board | None = None,
-                 signing_key_file: str | None = None):
+                 signing_key_file: str | None = None, push: str | None = None):
         self.target = target
         self.signing_key_file = signing_key_file
+        self.push = push  # uart or swd: how blobs reach the device (None: as the target file says)
         self.toolchain = toolchain
         self.log_dir = log_dir
         self.board = board
@@ -105,7 +107,8 @@ class TargetSession:
                 "details": {"build id": self.firmware.build_id,
                             "footprint": self.footprint.describe(self.target.memory)}})
         transport_options = {"signing_key": read_signing_key(self.signing_key_file)} if self.signing_key_file else {}
-        self.device = Device(self.target, firmware, self.log_dir, options, transport_options=transport_options)
+        pushed = replace(self.target, transport=transport_for(self.target.transport, self.push))
+        self.device = Device(pushed, firmware, self.log_dir, options, transport_options=transport_options)
         started = time.monotonic()
         self.device.activate()
         where = f" on board {self.board.name}" if self.board else ""
@@ -141,13 +144,13 @@ class SuiteRun:
     def __init__(self, target_name: str, *, cache: Path | None = None, vm_src: str | None = None,
                  log_dir: Path | None = None, timeout: float | None = None, toolchain: Toolchain | None = None,
                  board: Board | None = None, signing_key_file: str | None = None, compare_baseline: bool = True,
-                 baseline_dir: Path | None = None):
+                 baseline_dir: Path | None = None, push: str | None = None):
         self.target = load_target(target_name)
         self.toolchain = toolchain or Toolchain.prepare(self.target.vm, cache, vm_src)
         self.log_dir = log_dir or self.toolchain.cache / "logs"
         self.timeout = timeout
         self.oracle = Oracle(self.toolchain.cache)
-        self.session = TargetSession(self.target, self.toolchain, self.log_dir, board, signing_key_file)
+        self.session = TargetSession(self.target, self.toolchain, self.log_dir, board, signing_key_file, push)
         self.baseline = Baseline(self.target, baseline_dir) if compare_baseline else None
         self.reference: TargetSession | None = None
         if self.target.reference:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..errors import ConfigError, InfrastructureError
 from ..links import SerialLink
+from ..memports import PyOCDPort
 from ..protocol import BooterClient, DeviceInfo, DeviceTimeout, LinkClosed
 from ..registry import launchers
 
@@ -126,6 +127,9 @@ class PyOCD:
 
     def read(self, address: int, size: int) -> bytes:
         return bytes(self._call(self.session.target.read_memory_block8, address, size))
+
+    def write(self, address: int, data: bytes) -> None:
+        self._call(self.session.target.write_memory_block8, address, list(data))
 
     def program(self, image: Path, address: int) -> None:
         from pyocd.flash.file_programmer import FileProgrammer
@@ -264,6 +268,13 @@ class PyOCDLauncher:
         self._say(f"recovered: {self.info}")
         self.link.rewind()
         return self.link
+
+    def memory_port(self) -> PyOCDPort:
+        """The board's RAM over SWD, through this launcher's probe session
+        (the mailbox push, harness/transports/mailbox.py)."""
+        if self.probe is None:
+            raise InfrastructureError(f"{self.target.name}: no probe connected")
+        return PyOCDPort(self.probe)
 
     def deactivate(self) -> None:
         if self.link is not None:

@@ -3,6 +3,11 @@
 We listen and QEMU connects to us as a client, so parallel sessions never
 race for a TCP port. With ``icount`` set, the guest's timer advances with
 executed instructions, so cycle counts repeat from run to run.
+
+With the option ``memory_port`` (set by the Device for transports that push
+through one), QEMU also opens its gdbstub on a second Unix socket, and
+``memory_port()`` connects a GDB remote-protocol client to it: the stand-in
+for a debug probe's RAM access.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 
 from ..errors import InfrastructureError
 from ..links import SocketLink
+from ..memports import GdbRemotePort
 from ..procs import die_with_parent, temp_dir
 from ..registry import launchers
 from .process import describe_exit
@@ -33,6 +39,13 @@ class QemuLauncher:
         self.proc: subprocess.Popen | None = None
         self.link: SocketLink | None = None
         self.tmpdir: tempfile.TemporaryDirectory | None = None
+        self.port: GdbRemotePort | None = None
+
+    @property
+    def gdb_socket(self) -> Path | None:
+        if self.tmpdir is None or not self.options.get("memory_port"):
+            return None
+        return Path(self.tmpdir.name) / "gdb.sock"
 
     def command(self, socket_path: str) -> list[str]:
         q = self.target.qemu
@@ -48,6 +61,8 @@ class QemuLauncher:
             cmd += ["-global", item]
         if "icount" in q:
             cmd += ["-icount", f"shift={q['icount']}"]
+        if self.gdb_socket is not None:
+            cmd += ["-gdb", f"unix:{self.gdb_socket},server=on,wait=off"]
         return cmd
 
     def activate(self) -> SocketLink:
@@ -74,7 +89,23 @@ class QemuLauncher:
         self.link = SocketLink(conn)
         return self.link
 
+    def memory_port(self) -> GdbRemotePort:
+        """The guest's RAM through QEMU's gdbstub (connected on first use)."""
+        if self.gdb_socket is None or self.proc is None:
+            raise InfrastructureError(f"QEMU for {self.target.name} was started without its gdbstub",
+                                      "the launcher opens it when the option memory_port is set")
+        if self.port is None:
+            # QEMU opens the gdbstub after the serial port we accepted.
+            deadline = time.monotonic() + self.target.startup_timeout
+            while not self.gdb_socket.exists() and time.monotonic() < deadline and self.proc.poll() is None:
+                time.sleep(0.005)
+            self.port = GdbRemotePort(str(self.gdb_socket))
+        return self.port
+
     def deactivate(self) -> None:
+        if self.port is not None:
+            self.port.close()
+            self.port = None
         if self.link:
             self.link.close()
             self.link = None

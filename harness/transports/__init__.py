@@ -2,3 +2,4 @@
 
 from . import booter  # noqa: F401  (register)
 from . import rawrepl  # noqa: F401  (register)
+from . import mailbox  # noqa: F401  (register)

@@ -134,6 +134,7 @@ class MicroPythonProfile:
                          config_files=(config, TARGETS_DIR / "micropython" / "mpconfigport.h",
                                        TARGETS_DIR / "micropython" / "repl" / "mpconfigport.h",
                                        TARGETS_DIR / "micropython" / "port.mk", board / "board.mk",
+                                       TARGETS_DIR / "common" / "cortex_m0.mk",  # flags of both M0 boards
                                        # a new key is a new firmware
                                        *([make["SIGNING_KEY_FILE"]] if "SIGNING_KEY_FILE" in make else [])),
                          path_variables=("SIGNING_KEY_FILE",))

@@ -4,10 +4,14 @@
 # relink the firmware when it changes), FLASH_SIZE, RAM_SIZE, STACK_HEADROOM,
 # BOARD_NAME, HIL_CHUNK_MAX and LTO, adds its own sources, then includes
 # this file. Output: $(BUILD)/firmware.elf, firmware.bin and firmware.hex.
+# MAILBOX=0 leaves out the RAM mailbox a debug probe can push blobs into
+# (docs/protocol.md, "Pushing over SWD"); hil_board_rx_ready() is then unused.
+
+MAILBOX ?= 1
 
 # NDEBUG: assert() would bring newlib's __assert_func and printf with it.
 CFLAGS += $(CPUFLAGS) -Os -g -DNDEBUG -fno-common
-CFLAGS += -DHIL_BOARD_NAME='"$(BOARD_NAME)"' -DHIL_CHUNK_MAX=$(HIL_CHUNK_MAX)
+CFLAGS += -DHIL_BOARD_NAME='"$(BOARD_NAME)"' -DHIL_CHUNK_MAX=$(HIL_CHUNK_MAX) -DHIL_MAILBOX=$(MAILBOX)
 # nlr_push ends in a Thumb-1 branch of +-2 KiB to nlr_push_tail; with
 # function sections, and more so with LTO, nothing keeps the two that close.
 CFLAGS += -DMICROPY_NLR_THUMB_USE_LONG_JUMP=1

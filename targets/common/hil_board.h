@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 int hil_board_getc(void);                           // next byte from the host, blocking
+int hil_board_rx_ready(void);                       // nonzero when hil_board_getc() would not block (boards with a mailbox)
 void hil_board_write(const uint8_t *data, size_t len);
 uint64_t hil_board_cycles(void);                    // free-running counter
 uint32_t hil_board_clock_hz(void);                  // rate of hil_board_cycles()

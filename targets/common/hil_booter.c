@@ -27,7 +27,19 @@ static const uint8_t signing_key[] = HIL_SIGNING_KEY;
 // Program output is batched into frames of at most this many bytes.
 #define HIL_OUT_BUF_LEN (64)
 
-static uint8_t rx_frame[HIL_FRAME_HEADER_LEN + HIL_RX_PAYLOAD_MAX + HIL_FRAME_CRC_LEN];
+// Frames from the host come in here. With HIL_MAILBOX this is also the RAM
+// mailbox (docs/protocol.md, "Pushing over SWD"): a debug probe writes a
+// whole frame into it and then rings the doorbell, and the frame is checked
+// and handled as one that came over the link; the answer goes over the link
+// either way, so a blob runs and is reported alike however it was pushed.
+static struct {
+    #if HIL_MAILBOX
+    uint32_t magic;
+    volatile uint32_t doorbell; // nonzero: a frame is in place; cleared when taken
+    uint8_t *const *blob;       // where the booter keeps the blob buffer's address
+    #endif
+    uint8_t frame[HIL_FRAME_HEADER_LEN + HIL_RX_PAYLOAD_MAX + HIL_FRAME_CRC_LEN];
+} rx;
 
 // The blob being received.
 static struct {
@@ -129,7 +141,9 @@ static void info_send(const char *text) {
     frame_write(text, strlen(text));
 }
 
-static const char *format_u32(char *buf, uint32_t v) {
+// Kept out of line: describe() calls it up to three times, and each inlined
+// copy costs flash.
+__attribute__((noinline)) static const char *format_u32(char *buf, uint32_t v) {
     char *p = buf + 10;
     *p = 0;
     do {
@@ -148,6 +162,10 @@ static void describe(hil_text_fn emit) {
     emit(format_u32(digits, hil_board_clock_hz()));
     emit(" blob_max=");
     emit(format_u32(digits, (uint32_t)hil_vm_blob_max()));
+    #if HIL_MAILBOX
+    emit(" mailbox=");
+    emit(format_u32(digits, (uint32_t)(uintptr_t)&rx));
+    #endif
 }
 
 static void send_info(void) {
@@ -236,32 +254,68 @@ void hil_booter_report_fault(uint32_t pc) {
     }
 }
 
-// Read one well-formed frame into rx_frame; returns its payload length.
+#if HIL_MAILBOX
+// Wait for a byte on the link or the doorbell; true when the doorbell rang.
+static int doorbell_rang(void) {
+    for (;;) {
+        if (rx.doorbell) {
+            rx.doorbell = 0;
+            // The frame is read after the doorbell, never before.
+            __asm__ volatile ("" ::: "memory");
+            return 1;
+        }
+        if (hil_board_rx_ready()) {
+            return 0;
+        }
+    }
+}
+#endif
+
+// Read a frame's bytes from the link into rx.frame; false when the byte read
+// was not a start of frame. A frame longer than the buffer is read no
+// further (receive_frame answers it).
+static int read_link_frame(void) {
+    if (hil_board_getc() != HIL_FRAME_SOF) {
+        return 0;
+    }
+    rx.frame[0] = HIL_FRAME_SOF;
+    for (size_t i = 1; i < HIL_FRAME_HEADER_LEN; i++) {
+        rx.frame[i] = hil_board_getc();
+    }
+    size_t len = rx.frame[4] | (rx.frame[5] << 8);
+    if (len <= HIL_RX_PAYLOAD_MAX) {
+        for (size_t i = 0; i < len + HIL_FRAME_CRC_LEN; i++) {
+            rx.frame[HIL_FRAME_HEADER_LEN + i] = hil_board_getc();
+        }
+    }
+    return 1;
+}
+
+// Receive one well-formed frame into rx.frame; returns its payload length.
 // Bytes before a start-of-frame are skipped; a frame with a bad length or CRC
 // is answered with ERR and dropped, and the scan starts again.
 static size_t receive_frame(void) {
     for (;;) {
-        while (hil_board_getc() != HIL_FRAME_SOF) {
+        #if HIL_MAILBOX
+        int rang = doorbell_rang();
+        #else
+        const int rang = 0;
+        #endif
+        if (!rang && !read_link_frame()) {
+            continue;
         }
-        rx_frame[0] = HIL_FRAME_SOF;
-        for (size_t i = 1; i < HIL_FRAME_HEADER_LEN; i++) {
-            rx_frame[i] = hil_board_getc();
-        }
-        size_t len = rx_frame[4] | (rx_frame[5] << 8);
-        reply_seq = rx_frame[3];
+        size_t len = rx.frame[4] | (rx.frame[5] << 8);
+        reply_seq = rx.frame[3];
         if (len > HIL_RX_PAYLOAD_MAX) {
             send_err(HIL_ERR_BAD_FRAME, "frame too long");
             continue;
         }
-        for (size_t i = 0; i < len + HIL_FRAME_CRC_LEN; i++) {
-            rx_frame[HIL_FRAME_HEADER_LEN + i] = hil_board_getc();
-        }
-        uint32_t crc = hil_crc32(0, rx_frame + 1, HIL_FRAME_HEADER_LEN - 1 + len);
-        if (crc != get_u32(rx_frame + HIL_FRAME_HEADER_LEN + len)) {
+        uint32_t crc = hil_crc32(0, rx.frame + 1, HIL_FRAME_HEADER_LEN - 1 + len);
+        if (crc != get_u32(rx.frame + HIL_FRAME_HEADER_LEN + len)) {
             send_err(HIL_ERR_BAD_FRAME, "bad CRC");
             continue;
         }
-        if (rx_frame[1] != HIL_PROTO_VERSION) {
+        if (rx.frame[1] != HIL_PROTO_VERSION) {
             send_err(HIL_ERR_BAD_VERSION, "protocol version " HIL_STR(HIL_PROTO_VERSION) " expected");
             continue;
         }
@@ -382,11 +436,15 @@ static void handle_load(const uint8_t *p, size_t len) {
 void hil_booter_main(void) {
     hil_vm_reset();
     reply_seq = 0;
+    #if HIL_MAILBOX
+    rx.magic = HIL_MAILBOX_MAGIC;
+    rx.blob = &blob.buf;
+    #endif
     send_info(); // the ready line: the host waits for it after a reset
     for (;;) {
         size_t len = receive_frame();
-        const uint8_t *payload = rx_frame + HIL_FRAME_HEADER_LEN;
-        switch (rx_frame[2]) {
+        const uint8_t *payload = rx.frame + HIL_FRAME_HEADER_LEN;
+        switch (rx.frame[2]) {
             case HIL_MSG_HELLO:
                 send_info();
                 break;
@@ -403,6 +461,16 @@ void hil_booter_main(void) {
             case HIL_MSG_RESET:
                 hil_board_reset();
                 break;
+            #if HIL_MAILBOX
+            case HIL_MSG_RUN:
+                // The blob's bytes were written into its buffer: take them as
+                // its last DATA, so that it runs from the same call depth as
+                // a blob sent in frames.
+                blob.received = blob.len;
+                blob.flags |= HIL_LOAD_RUN;
+                accept_data(blob.len, payload, 0);
+                break;
+            #endif
             default:
                 send_err(HIL_ERR_BAD_TYPE, "unknown message type");
                 break;

@@ -21,7 +21,12 @@ enum {
     HIL_MSG_LOAD = 0x02,    // total_len u32, blob_crc u32, flags u8, data... -> ACK | RUNNING | ERR
     HIL_MSG_DATA = 0x03,    // offset u32, data... -> ACK | RUNNING | ERR
     HIL_MSG_RESET = 0x04,   // -> hard reset of the board (the new INFO is the answer)
+    HIL_MSG_RUN = 0x05,     // (mailbox booters) run the blob a LOAD sized, its bytes written into its buffer -> RUNNING | ERR
 };
+
+// The RAM mailbox of booters built with HIL_MAILBOX starts with this word
+// (docs/protocol.md, "Pushing over SWD").
+#define HIL_MAILBOX_MAGIC (0x4D4C4948u) // "HILM" in memory
 
 // LOAD flags.
 #define HIL_LOAD_RUN (0x01) // run the blob as soon as its last byte has arrived

@@ -74,6 +74,10 @@ int hil_board_getc(void) {
     return (uint8_t)UART_RXD;
 }
 
+int hil_board_rx_ready(void) {
+    return UART_EVENTS_RXDRDY != 0;
+}
+
 // QEMU ignores the baud rate and raises TXDRDY as soon as its character
 // backend has taken the byte, so waiting on TXDRDY is as fast as TX can go.
 void hil_board_write(const uint8_t *data, size_t len) {

@@ -192,6 +192,17 @@ int hil_board_getc(void) {
     }
 }
 
+// Error flags are cleared here too, as in hil_board_getc(): an overrun
+// blocks RXNE until ORE is cleared, and the booter only reads the link once
+// this says a byte is waiting.
+int hil_board_rx_ready(void) {
+    uint32_t isr = USART_ISR;
+    if (isr & USART_ISR_ERRORS) {
+        USART_ICR = USART_ICR_ERRORS;
+    }
+    return (isr & USART_ISR_RXNE) != 0;
+}
+
 void hil_board_write(const uint8_t *data, size_t len) {
     while (len--) {
         while (!(USART_ISR & USART_ISR_TXE)) {

@@ -1,9 +1,10 @@
 """Cached, incremental builds with make.
 
-A build's folder is keyed by the VM source digest and the build's
-configuration, so each configuration keeps its own objects; within it make's
-own dependency tracking rebuilds what changed. A stamp of the port sources
-lets an unchanged build skip make entirely.
+A build's folder is keyed by the VM source digest, the build's configuration
+and the content of its port sources, so a folder holds exactly one firmware:
+two checkouts sharing a cache never mix objects, and the key is an honest
+build id. A stamp of the port sources lets an unchanged build skip make
+entirely. Folders unused for ``PRUNE_AFTER_DAYS`` are removed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -19,6 +21,8 @@ from pathlib import Path
 
 from .errors import BuildError
 from .vmsource import VMSource
+
+PRUNE_AFTER_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,9 @@ class BuildSpec:
         # generated headers do not always follow it incrementally.
         for path in self.config_files:
             h.update(Path(path).read_bytes())
+        for path in _input_files(self.inputs):
+            h.update(f"{path}\0{path.stat().st_size}\0".encode())
+            h.update(path.read_bytes())
         return h.hexdigest()[:16]
 
 
@@ -59,15 +66,37 @@ class BuildResult:
         return self.folder.name.rsplit("-", 1)[-1]
 
 
+def _input_files(inputs: tuple) -> list[Path]:
+    files: list[Path] = []
+    for item in map(Path, inputs):
+        files += sorted(p for p in item.rglob("*") if p.is_file()) if item.is_dir() else [item]
+    return files
+
+
 def _inputs_stamp(spec: BuildSpec) -> str:
     h = hashlib.sha256()
-    for item in spec.inputs:
-        item = Path(item)
-        paths = sorted(p for p in item.rglob("*") if p.is_file()) if item.is_dir() else [item]
-        for p in paths:
-            st = p.stat()
-            h.update(f"{p}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    for p in _input_files(spec.inputs):
+        st = p.stat()
+        h.update(f"{p}:{st.st_size}:{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
+
+
+def prune(cache: Path, older_than_days: float = PRUNE_AFTER_DAYS) -> list[Path]:
+    """Remove build folders unused for ``older_than_days``; one being built is left alone."""
+    removed = []
+    limit = time.time() - older_than_days * 86400
+    for folder in sorted((cache / "build").glob("*-*")):
+        marker = folder / ".lock"
+        if not folder.is_dir() or not marker.exists() or marker.stat().st_mtime > limit:
+            continue
+        with open(marker, "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 def build(spec: BuildSpec, source: VMSource, cache: Path, extra_vars: dict | None = None) -> BuildResult:
@@ -81,6 +110,7 @@ def build(spec: BuildSpec, source: VMSource, cache: Path, extra_vars: dict | Non
     # One builder per folder at a time: pytest-xdist workers share the cache.
     with open(folder / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        os.utime(folder / ".lock")  # the folder is in use: prune() goes by this time
         stamp = _inputs_stamp(spec)
         if product.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
             return BuildResult(spec, folder, product, time.monotonic() - started, False, log)
@@ -101,4 +131,5 @@ def build(spec: BuildSpec, source: VMSource, cache: Path, extra_vars: dict | Non
                 "fix the error above; the full log is in the file named",
             )
         stamp_file.write_text(stamp)
+    prune(cache)
     return BuildResult(spec, folder, product, time.monotonic() - started, True, log)

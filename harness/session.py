@@ -15,6 +15,7 @@ from pathlib import Path
 from .baseline import Baseline
 from .build import BuildResult
 from .cases import Case, unmet_needs
+from .corpus import CorpusCase, skip_guard
 from .device import Device, Execution
 from .errors import BuildError, ConfigError, HarnessError
 from .footprint import Footprint, measure
@@ -23,7 +24,7 @@ from .oracle import Expected, Oracle
 from .paths import cache_dir
 from .registry import vm_profiles
 from .targets import Target, load_target
-from .verdict import CaseResult, Verdict, apply_baseline, judge
+from .verdict import SCRIPT_SKIP_OUTPUT, CaseResult, Verdict, apply_baseline, judge
 from .vms.micropython import CompileError
 
 
@@ -172,7 +173,13 @@ class SuiteRun:
         try:
             blob = self.toolchain.compiler.compile(program, case.filename)
         except CompileError as exc:
-            return CaseResult(case.id, self.target.name, Verdict.FAIL, message=f"mpy-cross rejected the case:\n{exc}")
+            return CaseResult(case.id, self.target.name, Verdict.FAIL, message=f"mpy-cross rejected the case:\n{exc}",
+                              kind="compile-error")
+        corpus = isinstance(case, CorpusCase)
+        if corpus and case.helpers:
+            blob = self._bundle(case, blob)
+            if isinstance(blob, CaseResult):
+                return blob
         problem = self.toolchain.profile.check_blob(blob, self.session.info)
         if problem:
             return CaseResult(case.id, self.target.name, Verdict.FAIL,
@@ -184,14 +191,22 @@ class SuiteRun:
         # that hangs on the target may hang CPython too.
         if run.kind != "completed":
             expected = Expected()
+        elif corpus and run.record.output == SCRIPT_SKIP_OUTPUT.encode():
+            expected = Expected()  # the script skipped itself: nothing to compare
         elif case.perf_unit:
             # A benchmark checks its own answer: anything but "ok" is wrong,
             # whatever CPython would print for the same wrong program.
             expected = Expected(BENCHMARK_OUTPUT, "benchmark")
         else:
             expected = self.oracle.expected(case, program)
+        extra = {}
+        if corpus:
+            guard = skip_guard(case.source.decode("utf-8", "replace"))
+            info = self.session.info
+            extra = {"script_skip": f"it printed SKIP on {self.target.name}" + (f" (its test: {guard})" if guard else ""),
+                     "lacks": lambda error: self.toolchain.profile.missing_feature(error, info)}
         result = judge(case, self.target.name, self.session.info.heap, expected, run, ref_run,
-                       self.reference.target.name if self.reference else "")
+                       self.reference.target.name if self.reference else "", **extra)
         result.figures["blob_bytes"] = len(blob)
         result.figures["case_seconds"] = time.monotonic() - started
         add_timing(result.figures, samples)
@@ -204,6 +219,27 @@ class SuiteRun:
         if samples and self.baseline is not None:
             apply_baseline(result, self.baseline.compare(case.id, result.figures["run_cycles"], case.perf_tolerance))
         return result
+
+
+    def _bundle(self, case: CorpusCase, program: bytes) -> "bytes | CaseResult":
+        """The program with the helper modules it imports, or the verdict
+        when they cannot go with it."""
+        names = ", ".join(path for path, _ in case.helpers)
+        capacity = self.toolchain.profile.modules_capacity(self.session.info)
+        if capacity < len(case.helpers):
+            why = (f"at most {capacity} helper modules" if capacity else
+                   "no import of helper modules (its INFO announces no 'modules')")
+            return CaseResult(case.id, self.target.name, Verdict.SKIP, kind="target-lacks",
+                              message=f"needs helper modules {names}; {self.target.name}'s firmware takes {why}")
+        modules = []
+        for device_path, source in case.helpers:
+            name = Path(device_path).with_suffix(".py").as_posix()
+            try:
+                modules.append((device_path, self.toolchain.compiler.compile(Path(source).read_bytes(), name)))
+            except CompileError as exc:
+                return CaseResult(case.id, self.target.name, Verdict.FAIL, kind="compile-error",
+                                  message=f"mpy-cross rejected its helper module {name}:\n{exc}")
+        return self.toolchain.profile.bundle(program, modules)
 
 
 BENCHMARK_OUTPUT = "perf ok\n"

@@ -146,7 +146,7 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
         return done(Verdict.SKIP, f"unsupported on {target}: {lacks(error)}", kind="target-lacks")
     if actual != expected.text:
         origin = {"cpython": "expected (CPython)", "benchmark": "expected (the benchmark's own check)"}.get(
-            expected.origin, f"expected ({case.id}.exp)")
+            expected.origin, f"expected ({case.exp_path.relative_to(case.root).as_posix() if case.exp_path else case.id + '.exp'})")
         return done(Verdict.FAIL, "output differs from the expected output",
                     unified(expected.text, actual, origin, f"actual ({target})"))
     if reference is not None:

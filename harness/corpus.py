@@ -274,8 +274,9 @@ class VerdictHistory:
         """Store ``verdicts`` (script id -> verdict) over the last ones; return
         the scripts whose verdict changed: (id, old, new), old '' for a new script."""
         previous = self.load()
+        # A first run has nothing to compare with.
         changed = [(case_id, previous.get(case_id, ""), verdict) for case_id, verdict in sorted(verdicts.items())
-                   if previous.get(case_id) != verdict and (previous or False)]
+                   if previous and previous.get(case_id) != verdict]
         merged = {**previous, **verdicts}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(f".{os.getpid()}.tmp")

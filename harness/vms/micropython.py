@@ -221,7 +221,7 @@ _LACKS = [
 ]
 
 
-def missing_feature(error_line: str, features: frozenset, heap: int = 0) -> str:
+def missing_feature(error_line: str, features: frozenset) -> str:
     """Why a program that ended with ``error_line`` needs what the target
     (with ``features``) lacks, or ''."""
     for feature, pattern in _LACKS:

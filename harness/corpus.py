@@ -131,12 +131,12 @@ def _imported_names(source: str) -> set[str]:
 
 def _module_files(directory: Path, name: str) -> list[Path]:
     """The source files of module ``name`` in ``directory``: name.py, or every
-    .py of the package folder name/."""
+    .py of the package folder name/ (with or without an __init__.py)."""
     single = directory / f"{name}.py"
     if single.is_file():
         return [single]
     package = directory / name
-    if package.is_dir() and (package / "__init__.py").is_file():
+    if package.is_dir():
         return sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
     return []
 
@@ -210,11 +210,25 @@ class Corpus:
         """Every selected script, recursively, in a stable order."""
         paths = []
         for path in sorted(self.root.rglob("*.py")):
-            if "__pycache__" in path.parts or any(part.startswith(".") for part in path.relative_to(self.root).parts):
+            if not self.is_script(path):
                 continue
             if self.selected(path.relative_to(self.root).with_suffix("").as_posix()):
                 paths.append(path)
         return paths
+
+    def is_script(self, path: Path) -> bool:
+        """Whether ``path`` (a .py below the root) is a script, not a module
+        of a package folder (one holding __init__.py, which its scripts import)
+        nor in a hidden folder or __pycache__."""
+        relative = path.resolve().relative_to(self.root)
+        if "__pycache__" in relative.parts or any(part.startswith(".") for part in relative.parts):
+            return False
+        folder = path.resolve().parent
+        while folder != self.root:
+            if (folder / "__init__.py").is_file():
+                return False
+            folder = folder.parent
+        return True
 
     def cases(self) -> list[CorpusCase]:
         return [load_corpus_case(p, self.root, self.side) for p in self.script_paths()]

@@ -218,7 +218,7 @@ def pytest_collect_file(file_path: Path, parent):
         # Every script of a corpus is a case, whatever its name, unless the
         # selection leaves it out. conftest.py and test_*.py are pytest's own
         # (it imports them): a corpus holding them needs --corpus-exclude.
-        if file_path.name == "conftest.py" or "__pycache__" in file_path.parts:
+        if file_path.name == "conftest.py" or not corpus.is_script(file_path):
             return None
         case_id = file_path.resolve().relative_to(corpus.root).with_suffix("").as_posix()
         if not corpus.selected(case_id):

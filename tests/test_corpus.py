@@ -200,3 +200,13 @@ def test_pytest_bad_side_file_is_a_usage_error(pytester, tmp_path):
     result = _run(pytester, "--target=host32", f"--corpus={corpus}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "positive number of seconds" in result.stderr.str()
+
+
+def test_modules_of_package_folders_are_not_scripts(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "mod.py").write_text("X = 1\n")
+    (tmp_path / "loose").mkdir()
+    (tmp_path / "loose" / "script.py").write_text("print(1)\n")
+    (tmp_path / "main.py").write_text("import pkg.mod\n")
+    assert [c.id for c in Corpus.open(tmp_path).cases()] == ["loose/script", "main"]

@@ -139,8 +139,11 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
         if reference is not None and reference.record and reference.record.status != "memory-error":
             return done(Verdict.FAIL, f"ran out of memory on {target} but not on its host reference "
                                       f"{reference_name} (heap {heap} bytes)")
-        return done(Verdict.SKIP, f"too large for target: MemoryError with a {heap}-byte heap "
-                                  f"(peak {record.heap_peak} bytes)", kind="too-large")
+        # No run cycles and no heap peak: the loader ran out, before the run.
+        where = ("while loading the program" if not record.run_cycles and not record.heap_peak
+                 else f"(peak {record.heap_peak} bytes)")
+        return done(Verdict.SKIP, f"too large for target: MemoryError with a {heap}-byte heap {where}",
+                    kind="too-large")
     if record.status == "exception" and error.startswith(("NotImplementedError", "ImportError")) \
             and error not in expected.text:
         # The VM says its configuration leaves this out: the case cannot run here.

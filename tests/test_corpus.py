@@ -210,3 +210,17 @@ def test_modules_of_package_folders_are_not_scripts(tmp_path):
     (tmp_path / "loose" / "script.py").write_text("print(1)\n")
     (tmp_path / "main.py").write_text("import pkg.mod\n")
     assert [c.id for c in Corpus.open(tmp_path).cases()] == ["loose/script", "main"]
+
+
+def test_raw_repl_stages_helper_modules(toolchain, tmp_path):
+    """Stock firmware (qemu-m0-repl) imports a script's helpers from the
+    filesystem the raw-REPL transport stages, packages included."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("print('pkg init')\n")
+    (tmp_path / "pkg" / "mod.py").write_text("def f():\n    return 6\n")
+    (tmp_path / "flat.py").write_text("import pkg.mod\nVALUE = pkg.mod.f() * 7\n")
+    (tmp_path / "main.py").write_text("import flat\nprint(flat.VALUE)\n")
+    case = Corpus.open(tmp_path, include=("main",)).cases()[0]
+    with SuiteRun("qemu-m0-repl", toolchain=toolchain, log_dir=tmp_path / "logs", compare_baseline=False) as run:
+        result = run.run_case(case)
+    assert (result.verdict.value, result.actual) == ("pass", "pkg init\n42\n")

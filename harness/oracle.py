@@ -16,12 +16,32 @@ from .cases import Case
 CPYTHON_TIMEOUT = 20.0
 
 
+# In a corpus's .exp, a line of eight hashes stands for any number of whole
+# lines (MicroPython's convention, for output that varies: warnings, addresses).
+ANY_LINES = "########"
+
+
 @dataclass(frozen=True)
 class Expected:
     text: str = ""
     origin: str = ""   # "cpython" or ".exp"
     reason: str = ""   # why a .exp differs from CPython
     missing: str = ""  # why there is no reference (CPython could not run the case)
+    any_lines: bool = False  # ANY_LINES lines in text are wildcards
+
+    def matches(self, actual: str) -> bool:
+        if not self.any_lines:
+            return actual == self.text
+        return _match_lines(self.text.splitlines(True), actual.splitlines(True))
+
+
+def _match_lines(expected: list[str], actual: list[str]) -> bool:
+    """Line by line; an ANY_LINES line takes zero or more actual lines."""
+    if not expected:
+        return not actual
+    if expected[0].rstrip("\n") == ANY_LINES:
+        return any(_match_lines(expected[1:], actual[skip:]) for skip in range(len(actual) + 1))
+    return bool(actual) and actual[0] == expected[0] and _match_lines(expected[1:], actual[1:])
 
 
 def observable(output: str, error_line: str = "") -> str:
@@ -38,7 +58,8 @@ def read_exp(path: Path, reason_line: bool = True) -> Expected:
     """A .exp file; with ``reason_line``, a first line starting with "#" says
     why it differs from CPython (docs/cases.md) and is not output."""
     if not reason_line:
-        return Expected(path.read_bytes().decode("utf-8", "replace"), ".exp")
+        text = path.read_bytes().decode("utf-8", "replace")
+        return Expected(text, ".exp", any_lines=ANY_LINES in text.splitlines())
     lines = path.read_text(encoding="utf-8").splitlines(True)
     reason = ""
     if lines and lines[0].startswith("#"):

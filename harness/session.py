@@ -24,7 +24,7 @@ from .oracle import Expected, Oracle
 from .paths import cache_dir
 from .registry import vm_profiles
 from .targets import Target, load_target
-from .verdict import SCRIPT_SKIP_OUTPUT, CaseResult, Verdict, apply_baseline, judge
+from .verdict import SCRIPT_SKIP_OUTPUT, SCRIPT_TOO_LARGE_OUTPUT, CaseResult, Verdict, apply_baseline, judge
 from .vms.micropython import CompileError
 
 
@@ -191,7 +191,7 @@ class SuiteRun:
         # that hangs on the target may hang CPython too.
         if run.kind != "completed":
             expected = Expected()
-        elif corpus and run.record.output == SCRIPT_SKIP_OUTPUT.encode():
+        elif corpus and run.record.output in (SCRIPT_SKIP_OUTPUT.encode(), SCRIPT_TOO_LARGE_OUTPUT.encode()):
             expected = Expected()  # the script skipped itself: nothing to compare
         elif case.perf_unit:
             # A benchmark checks its own answer: anything but "ok" is wrong,

@@ -82,7 +82,9 @@ def figures(execution: Execution) -> dict:
     return result
 
 
+# What a corpus script prints, alone, to skip itself (MicroPython's tests).
 SCRIPT_SKIP_OUTPUT = "SKIP\n"
+SCRIPT_TOO_LARGE_OUTPUT = "SKIP-TOO-LARGE\n"
 
 
 def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution,
@@ -123,6 +125,9 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
         return done(Verdict.FAIL, f"the VM's loader rejected the blob: {error}")
     if script_skip and actual == SCRIPT_SKIP_OUTPUT:
         return done(Verdict.SKIP, f"skipped by the script: {script_skip}", kind="script-skip")
+    if script_skip and actual == SCRIPT_TOO_LARGE_OUTPUT:
+        return done(Verdict.SKIP, f"too large for target: the script says so (printed SKIP-TOO-LARGE) "
+                                  f"with a {heap}-byte heap", kind="too-large")
     if expected.missing:
         return done(Verdict.SKIP, f"no reference: {expected.missing}", kind="no-reference")
     if error == RECURSION_LIMIT and error not in expected.text:
@@ -150,7 +155,7 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
         return done(Verdict.SKIP, f"unsupported on {target}: {error}", kind="unsupported")
     if record.status == "exception" and lacks and lacks(error) and error not in expected.text:
         return done(Verdict.SKIP, f"unsupported on {target}: {lacks(error)}", kind="target-lacks")
-    if actual != expected.text:
+    if not expected.matches(actual):
         origin = {"cpython": "expected (CPython)", "benchmark": "expected (the benchmark's own check)"}.get(
             expected.origin, f"expected ({case.exp_path.relative_to(case.root).as_posix() if case.exp_path else case.id + '.exp'})")
         return done(Verdict.FAIL, "output differs from the expected output",

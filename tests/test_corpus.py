@@ -20,7 +20,7 @@ SAMPLE = Path(__file__).parent / "corpus_sample"
 def test_every_script_is_a_case_in_a_stable_order():
     ids = [c.id for c in Corpus.open(SAMPLE).cases()]
     assert ids == sorted(ids)
-    assert "sub/nested" in ids and "sample_helper" in ids and len(ids) == 12
+    assert "sub/nested" in ids and "sample_helper" in ids and len(ids) == 14
 
 
 def test_exp_beside_the_script_is_read_verbatim():
@@ -89,6 +89,16 @@ def test_skip_guard_names_what_the_script_tested():
     assert skip_guard("print(1)\n") == ""
 
 
+def test_eight_hashes_in_an_exp_match_any_lines(tmp_path):
+    exp = tmp_path / "x.py.exp"
+    exp.write_text("a\n########\nz\n")
+    expected = read_exp(exp, reason_line=False)
+    assert expected.matches("a\nz\n") and expected.matches("a\nb\nc\nz\n")
+    assert not expected.matches("a\nb\n") and not expected.matches("b\nz\n")
+    exp.write_text("a\n")
+    assert not read_exp(exp, reason_line=False).any_lines
+
+
 def test_bundles_round_trip():
     blob = bundle(b"M\x06main", [("a.mpy", b"M\x06a"), ("pkg/__init__.mpy", b"M\x06p")])
     assert unbundle(blob) == (b"M\x06main", [("a.mpy", b"M\x06a"), ("pkg/__init__.mpy", b"M\x06p")])
@@ -118,6 +128,8 @@ EXPECTED = {
     "rejected": (("fail", "compile-error"), ("fail", "compile-error")),
     "hang": (("timeout", ""), ("timeout", "")),
     "sub/nested": (("pass", ""), ("pass", "")),
+    "says_too_large": (("skip", "too-large"), ("skip", "too-large")),
+    "wildcard": (("pass", ""), ("pass", "")),
 }
 
 
@@ -167,16 +179,16 @@ def test_pytest_runs_a_corpus_and_reports_changes(pytester, tmp_path):
     args = ["--target=host32-m0", f"--corpus={corpus}", "--corpus-exclude=hang,rejected", "-rs",
             f"--hil-results={tmp_path / 'r.jsonl'}"]
     first = _run(pytester, *args)
-    first.assert_outcomes(passed=7, failed=1, skipped=2)
+    first.assert_outcomes(passed=8, failed=1, skipped=3)
     out = first.stdout.str()
-    assert "host32-m0: 7 pass, 1 fail, 2 skip" in out
-    assert "by kind: 1 skip: no-reference, 1 skip: script-skip" in out
+    assert "host32-m0: 8 pass, 1 fail, 3 skip" in out
+    assert "by kind: 1 skip: no-reference, 1 skip: script-skip, 1 skip: too-large" in out
     assert "0 changed verdict" in out
     assert "skipped by the script" in out
     # The user fixes one script: the next run says which verdict changed.
     (corpus / "differs.py").write_text("print('expected')\n")
     second = _run(pytester, *args)
-    second.assert_outcomes(passed=8, skipped=2)
+    second.assert_outcomes(passed=9, skipped=3)
     assert "1 changed verdict" in second.stdout.str()
     assert "differs: fail -> pass" in second.stdout.str()
     # Their files stay as they were: nothing is written into the corpus.

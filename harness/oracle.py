@@ -76,7 +76,9 @@ def run_cpython(path: Path, strict: bool = False) -> Expected:
     env.update(PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1")
     # -I leaves the script's folder off sys.path; -E -s keep it, and still
     # ignore the environment and the user's site-packages.
-    isolation = ["-E", "-s"] if strict else ["-I"]
+    # -B: -E ignores PYTHONDONTWRITEBYTECODE, and a helper's __pycache__
+    # must not appear in the user's corpus.
+    isolation = ["-E", "-s", "-B"] if strict else ["-I"]
     try:
         proc = subprocess.run([sys.executable, *isolation, str(path)], capture_output=True, cwd=path.parent,
                               env=env, timeout=CPYTHON_TIMEOUT)

@@ -122,7 +122,7 @@ class HilState:
         for arg in config.args:
             path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
             if not path.is_dir() or any(r == path or r in path.parents or path in r.parents
-                                        for r in self.case_roots):
+                                        for r in self.case_roots if r.is_dir()):
                 continue
             outside = config.inipath is None or config.rootpath not in path.parents
             if outside or (path / SIDE_FILE).is_file():
@@ -174,6 +174,7 @@ def pytest_configure(config):
     except HarnessError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[state_key] = state
+    _keep_pytest_cache_out_of_corpora(config, state)
     named = [str(c.root) for c in state.corpora if str(c.root) not in config.args]
     if named:
         # --corpus names what to collect: in place of the default paths
@@ -184,6 +185,20 @@ def pytest_configure(config):
             config.args.extend(named)
     if not hasattr(config, "workerinput"):  # the controller, not a pytest-xdist worker
         config.pluginmanager.register(ResultCollector(state), "bytecode-hil-results")
+
+
+def _keep_pytest_cache_out_of_corpora(config, state: HilState) -> None:
+    """Without a project ini pytest's rootdir, where it keeps .pytest_cache,
+    is a corpus named on the command line: move the cache to where pytest
+    was started, so their folder is left as it was."""
+    cache = getattr(config, "cache", None)
+    cachedir = getattr(cache, "_cachedir", None)
+    if cachedir is None or state.corpus_of(Path(cachedir)) is None:
+        return
+    try:
+        config.cache = type(cache)(config.invocation_params.dir / ".pytest_cache", config, _ispytest=True)
+    except TypeError:  # another pytest's Cache: better no cache than a write into the corpus
+        config.pluginmanager.set_blocked("cacheprovider")
 
 
 def pytest_unconfigure(config):

@@ -8,7 +8,7 @@ import pytest
 
 from harness.corpus import Corpus, VerdictHistory, find_helpers, read_side_file, skip_guard
 from harness.errors import ConfigError
-from harness.oracle import read_exp
+from harness.oracle import read_exp, run_cpython
 from harness.session import SuiteRun
 from harness.vms.micropython import bundle, unbundle
 
@@ -236,3 +236,18 @@ def test_raw_repl_stages_helper_modules(toolchain, tmp_path):
     with SuiteRun("qemu-m0-repl", toolchain=toolchain, log_dir=tmp_path / "logs", compare_baseline=False) as run:
         result = run.run_case(case)
     assert (result.verdict.value, result.actual) == ("pass", "pkg init\n42\n")
+
+
+def test_cpython_reference_leaves_the_corpus_untouched(tmp_path):
+    (tmp_path / "helper.py").write_text("V = 5\n")
+    (tmp_path / "main.py").write_text("import helper\nprint(helper.V)\n")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    expected = run_cpython(tmp_path / "main.py", strict=True)
+    assert expected.text == "5\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no __pycache__
+
+
+def test_cpython_errors_mean_no_reference_for_corpus_scripts(tmp_path):
+    (tmp_path / "main.py").write_text("print('partial')\nimport sys\nprint(sys.implementation._mpy)\n")
+    assert "AttributeError" in run_cpython(tmp_path / "main.py", strict=True).missing
+    assert run_cpython(tmp_path / "main.py").missing == ""  # our own cases keep the error line

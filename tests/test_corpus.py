@@ -251,3 +251,14 @@ def test_cpython_errors_mean_no_reference_for_corpus_scripts(tmp_path):
     (tmp_path / "main.py").write_text("print('partial')\nimport sys\nprint(sys.implementation._mpy)\n")
     assert "AttributeError" in run_cpython(tmp_path / "main.py", strict=True).missing
     assert run_cpython(tmp_path / "main.py").missing == ""  # our own cases keep the error line
+
+
+def test_pytest_takes_a_corpus_folder_as_a_path(pytester, tmp_path):
+    corpus = tmp_path / "elsewhere" / "basics"
+    shutil.copytree(SAMPLE, corpus)
+    (corpus / "hil-corpus.toml").unlink()  # outside the project, a folder needs no side file
+    result = pytester.runpytest_subprocess("--target=host32", str(corpus), "--corpus-include=with_*,sub/*", "-v")
+    result.assert_outcomes(passed=2)
+    assert "with_exp.py::host32 PASSED" in result.stdout.str()
+    assert sorted(p.name for p in corpus.iterdir()) == sorted(p.name for p in SAMPLE.iterdir()
+                                                              if p.name != "hil-corpus.toml")

@@ -231,8 +231,8 @@ def pytest_collect_file(file_path: Path, parent):
     corpus = state.corpus_of(file_path)
     if corpus is not None:
         # Every script of a corpus is a case, whatever its name, unless the
-        # selection leaves it out. conftest.py and test_*.py are pytest's own
-        # (it imports them): a corpus holding them needs --corpus-exclude.
+        # selection leaves it out; but conftest.py is pytest's own: it
+        # imports it while collecting the folder.
         if file_path.name == "conftest.py" or not corpus.is_script(file_path):
             return None
         case_id = file_path.resolve().relative_to(corpus.root).with_suffix("").as_posix()
@@ -452,7 +452,8 @@ class ResultCollector:
                 run = state.runs.get(target)
                 baseline = Baseline(load_target(target), _option(state.config, "--baseline-dir"))
                 details = {"firmware_build": run.session.info.build_id} if run else {}
-                tr.write_line(f"  baseline: {baseline.update(records, details)} cases written to {baseline.path}")
+                ours = [r for r in records if not r.get("corpus")]  # corpus scripts keep no baseline
+                tr.write_line(f"  baseline: {baseline.update(ours, details)} cases written to {baseline.path}")
             tr.write_line(f"  results: {_write_results(state, target, records)}")
 
 

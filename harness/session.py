@@ -216,7 +216,9 @@ class SuiteRun:
         if case.perf_unit and result.figures.get("run_seconds"):
             result.figures["perf"] = {"unit": case.perf_unit, "scale": self.target.perf_scale,
                                       "score": self.target.perf_scale / result.figures["run_seconds"]}
-        if samples and self.baseline is not None:
+        # Baselines are kept for our own cases: a corpus's script ids are
+        # another folder's names and could collide with them.
+        if samples and self.baseline is not None and not corpus:
             apply_baseline(result, self.baseline.compare(case.id, result.figures["run_cycles"], case.perf_tolerance))
         return result
 

@@ -173,6 +173,10 @@ class SuiteRun:
         try:
             blob = self.toolchain.compiler.compile(program, case.filename)
         except CompileError as exc:
+            needs = self.toolchain.profile.compile_needs(str(exc), self.session.info)
+            if needs:
+                return CaseResult(case.id, self.target.name, Verdict.SKIP, kind="target-lacks",
+                                  message=f"unsupported on {self.target.name}: needs {needs}")
             return CaseResult(case.id, self.target.name, Verdict.FAIL, message=f"mpy-cross rejected the case:\n{exc}",
                               kind="compile-error")
         corpus = isinstance(case, CorpusCase)

@@ -20,7 +20,7 @@ SAMPLE = Path(__file__).parent / "corpus_sample"
 def test_every_script_is_a_case_in_a_stable_order():
     ids = [c.id for c in Corpus.open(SAMPLE).cases()]
     assert ids == sorted(ids)
-    assert "sub/nested" in ids and "sample_helper" in ids and len(ids) == 14
+    assert "sub/nested" in ids and "sample_helper" in ids and len(ids) == 15
 
 
 def test_exp_beside_the_script_is_read_verbatim():
@@ -46,7 +46,7 @@ def test_helper_packages_and_transitive_imports(tmp_path):
 
 def test_include_and_exclude_globs():
     ids = [c.id for c in Corpus.open(SAMPLE, include=("uses_*",), exclude=("*float*",)).cases()]
-    assert ids == ["uses_bigint", "uses_helper"]
+    assert ids == ["uses_bigint", "uses_helper", "uses_native"]
     assert [c.id for c in Corpus.open(SAMPLE, include=("sub/*",)).cases()] == ["sub/nested"]
 
 
@@ -129,6 +129,7 @@ EXPECTED = {
     "hang": (("timeout", ""), ("timeout", "")),
     "sub/nested": (("pass", ""), ("pass", "")),
     "says_too_large": (("skip", "too-large"), ("skip", "too-large")),
+    "uses_native": (("skip", "target-lacks"), ("skip", "target-lacks")),
     "wildcard": (("pass", ""), ("pass", "")),
 }
 
@@ -152,6 +153,7 @@ def test_verdict_messages_say_why(corpus_results):
     assert "import no_such_module_here" in results["skip_self"].message
     assert "CPython cannot run it" in results["cpython_cannot"].message
     assert "SyntaxError" in results["rejected"].message
+    assert "runs bytecode only" in results["uses_native"].message
     if target == "host32":
         assert "5120-byte heap" in results["memory_hog"].message
         assert "lacks float" in results["uses_float"].message
@@ -179,16 +181,16 @@ def test_pytest_runs_a_corpus_and_reports_changes(pytester, tmp_path):
     args = ["--target=host32-m0", f"--corpus={corpus}", "--corpus-exclude=hang,rejected", "-rs",
             f"--hil-results={tmp_path / 'r.jsonl'}"]
     first = _run(pytester, *args)
-    first.assert_outcomes(passed=8, failed=1, skipped=3)
+    first.assert_outcomes(passed=8, failed=1, skipped=4)
     out = first.stdout.str()
-    assert "host32-m0: 8 pass, 1 fail, 3 skip" in out
-    assert "by kind: 1 skip: no-reference, 1 skip: script-skip, 1 skip: too-large" in out
+    assert "host32-m0: 8 pass, 1 fail, 4 skip" in out
+    assert "by kind: 1 skip: no-reference, 1 skip: script-skip, 1 skip: target-lacks, 1 skip: too-large" in out
     assert "0 changed verdict" in out
     assert "skipped by the script" in out
     # The user fixes one script: the next run says which verdict changed.
     (corpus / "differs.py").write_text("print('expected')\n")
     second = _run(pytester, *args)
-    second.assert_outcomes(passed=9, skipped=3)
+    second.assert_outcomes(passed=9, skipped=4)
     assert "1 changed verdict" in second.stdout.str()
     assert "differs: fail -> pass" in second.stdout.str()
     # Their files stay as they were: nothing is written into the corpus.

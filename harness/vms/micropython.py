@@ -160,6 +160,16 @@ class MicroPythonProfile:
     def missing_feature(self, error_line: str, info) -> str:
         return missing_feature(error_line, info.features)
 
+    def compile_needs(self, compiler_message: str, info) -> str:
+        """What a program mpy-cross rejected needs that the device lacks
+        ('' when the rejection is the program's own fault). mpy-cross here
+        emits bytecode only: native, viper and inline-assembler functions
+        are refused with "invalid arch", and a device announcing arch=none
+        could not run them anyway."""
+        if compiler_message.rstrip().endswith("SyntaxError: invalid arch") and info.get("arch", "none") == "none":
+            return "native code (@micropython.native, viper or asm): the target runs bytecode only"
+        return ""
+
     def check_blob(self, blob: bytes, info) -> str | None:
         """Why the device described by ``info`` cannot load ``blob``, or None."""
         blob, _ = unbundle(blob)

@@ -264,3 +264,28 @@ def test_pytest_takes_a_corpus_folder_as_a_path(pytester, tmp_path):
     assert "with_exp.py::host32 PASSED" in result.stdout.str()
     assert sorted(p.name for p in corpus.iterdir()) == sorted(p.name for p in SAMPLE.iterdir()
                                                               if p.name != "hil-corpus.toml")
+
+
+@pytest.mark.parametrize("error, info, needs", [
+    ("NameError: name 'exec' isn't defined", "compiler=0 features=core", "lacks the compiler"),
+    ("NameError: name 'exec' isn't defined", "compiler=1 features=core", ""),
+    ("ValueError: decimal numbers not supported", "features=core", "lacks float"),
+    ("ValueError: decimal numbers not supported", "features=core,float", ""),
+    ("OverflowError: long int not supported in this build", "features=core", "lacks bigint"),
+    ("ImportError: no module named 'uerrno'", "features=core", "lacks module uerrno"),
+    ("TypeError: unsupported types for __add__: 'int', 'str'", "features=core", ""),
+])
+def test_what_an_error_says_the_target_lacks(error, info, needs):
+    from harness.protocol import DeviceInfo
+    from harness.vms.micropython import MicroPythonProfile
+    found = MicroPythonProfile().missing_feature(error, DeviceInfo.parse(info.encode()))
+    assert (needs in found) if needs else found == ""
+
+
+def test_native_code_is_what_a_bytecode_target_lacks():
+    from harness.protocol import DeviceInfo
+    from harness.vms.micropython import MicroPythonProfile
+    message = 'Traceback (most recent call last):\n  File "n.py", line 1, in <module>\nSyntaxError: invalid arch\n'
+    profile = MicroPythonProfile()
+    assert "bytecode only" in profile.compile_needs(message, DeviceInfo.parse(b"arch=none"))
+    assert profile.compile_needs("SyntaxError: invalid syntax", DeviceInfo.parse(b"arch=none")) == ""

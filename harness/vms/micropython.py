@@ -158,6 +158,9 @@ class MicroPythonProfile:
         return info.number("modules", 0)
 
     def missing_feature(self, error_line: str, info) -> str:
+        if info.get("compiler") == "0" and _NO_COMPILER.search(error_line):
+            # exec, eval and compile need the compiler a booter leaves out.
+            return f"target lacks the compiler ({error_line}): its firmware runs pre-compiled bytecode only"
         return missing_feature(error_line, info.features)
 
     def compile_needs(self, compiler_message: str, info) -> str:
@@ -229,6 +232,9 @@ _LACKS = [
                          r"can't convert .* to float|unsupported types for __truediv__")),
     ("bigint", re.compile(r"^OverflowError: (small int overflow|long int not supported)")),
 ]
+
+
+_NO_COMPILER = re.compile(r"^NameError: name '(exec|eval|compile)' isn't defined")
 
 
 def missing_feature(error_line: str, features: frozenset) -> str:

@@ -269,6 +269,7 @@ def test_pytest_takes_a_corpus_folder_as_a_path(pytester, tmp_path):
 @pytest.mark.parametrize("error, info, needs", [
     ("NameError: name 'exec' isn't defined", "compiler=0 features=core", "lacks the compiler"),
     ("NameError: name 'exec' isn't defined", "compiler=1 features=core", ""),
+    ("NameError: name not defined", "compiler=0 features=core", ""),  # terse, and no exec( in the source
     ("ValueError: decimal numbers not supported", "features=core", "lacks float"),
     ("ValueError: decimal numbers not supported", "features=core,float", ""),
     ("OverflowError: long int not supported in this build", "features=core", "lacks bigint"),
@@ -280,6 +281,14 @@ def test_what_an_error_says_the_target_lacks(error, info, needs):
     from harness.vms.micropython import MicroPythonProfile
     found = MicroPythonProfile().missing_feature(error, DeviceInfo.parse(info.encode()))
     assert (needs in found) if needs else found == ""
+
+
+def test_terse_name_errors_are_read_with_the_source():
+    from harness.protocol import DeviceInfo
+    from harness.vms.micropython import MicroPythonProfile
+    info = DeviceInfo.parse(b"compiler=0 features=core")
+    found = MicroPythonProfile().missing_feature("NameError: name not defined", info, "exec('x = 1')\n")
+    assert "lacks the compiler" in found
 
 
 def test_native_code_is_what_a_bytecode_target_lacks():

@@ -157,8 +157,13 @@ class MicroPythonProfile:
         ``modules``); 0: it imports built-in modules only."""
         return info.number("modules", 0)
 
-    def missing_feature(self, error_line: str, info) -> str:
-        if info.get("compiler") == "0" and _NO_COMPILER.search(error_line):
+    def missing_feature(self, error_line: str, info, source: str = "") -> str:
+        """What the target (described by ``info``) lacks that a program
+        ending with ``error_line`` needs, or ''. ``source`` is the program's
+        text: with terse error reporting a NameError does not say which name."""
+        if info.get("compiler") == "0" and (
+                _NO_COMPILER.search(error_line)
+                or (error_line == "NameError: name not defined" and _USES_COMPILER.search(source))):
             # exec, eval and compile need the compiler a booter leaves out.
             return f"target lacks the compiler ({error_line}): its firmware runs pre-compiled bytecode only"
         return missing_feature(error_line, info.features)
@@ -235,6 +240,7 @@ _LACKS = [
 
 
 _NO_COMPILER = re.compile(r"^NameError: name '(exec|eval|compile)' isn't defined")
+_USES_COMPILER = re.compile(r"\b(exec|eval|compile)\s*\(")
 
 
 def missing_feature(error_line: str, features: frozenset) -> str:

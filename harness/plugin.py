@@ -99,9 +99,11 @@ class HilState:
         self.case_roots = [Path(config.rootpath, r).resolve() for r in config.getini("hil_case_roots")]
         self.corpus_include = split_patterns(_option(config, "--corpus-include"))
         self.corpus_exclude = split_patterns(_option(config, "--corpus-exclude"))
-        self.corpora = [Corpus.open(d, self.corpus_include, self.corpus_exclude)
-                        for d in split_patterns(_option(config, "--corpus"))]
-        self.corpora += self._positional_corpora(config)
+        # --corpus folders are collected in full; a corpus named by a path
+        # on the command line is collected as far as that path says.
+        self.named_corpora = [Corpus.open(d, self.corpus_include, self.corpus_exclude)
+                              for d in split_patterns(_option(config, "--corpus"))]
+        self.corpora = self.named_corpora + self._positional_corpora(config)
         # Without a project ini pytest's rootdir is the corpus itself: its
         # files stay untouched, so reports go where pytest was started.
         self.reports_dir = (config.rootpath if config.inipath else config.invocation_params.dir) / "reports"
@@ -121,6 +123,8 @@ class HilState:
         found = []
         for arg in config.args:
             path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
+            if path.is_file() and path.suffix == ".py":
+                path = path.parent  # one script: its folder is the corpus, pytest collects the one
             if not path.is_dir() or any(r == path or r in path.parents or path in r.parents
                                         for r in self.case_roots if r.is_dir()):
                 continue
@@ -175,7 +179,7 @@ def pytest_configure(config):
         raise pytest.UsageError(str(exc)) from None
     config.stash[state_key] = state
     _keep_pytest_cache_out_of_corpora(config, state)
-    named = [str(c.root) for c in state.corpora if str(c.root) not in config.args]
+    named = [str(c.root) for c in state.named_corpora if str(c.root) not in config.args]
     if named:
         # --corpus names what to collect: in place of the default paths
         # (testpaths), or beside the paths given.

@@ -298,3 +298,10 @@ def test_native_code_is_what_a_bytecode_target_lacks():
     profile = MicroPythonProfile()
     assert "bytecode only" in profile.compile_needs(message, DeviceInfo.parse(b"arch=none"))
     assert profile.compile_needs("SyntaxError: invalid syntax", DeviceInfo.parse(b"arch=none")) == ""
+
+
+def test_pytest_runs_one_script_of_a_corpus(pytester, tmp_path):
+    corpus = tmp_path / "elsewhere" / "basics"
+    shutil.copytree(SAMPLE, corpus)
+    result = pytester.runpytest_subprocess("--target=host32", str(corpus / "with_exp.py"), "-v")
+    result.assert_outcomes(passed=1)

@@ -130,7 +130,7 @@ class HilState:
                 continue
             outside = config.inipath is None or config.rootpath not in path.parents
             if outside or (path / SIDE_FILE).is_file():
-                if not any(c.root == path for c in self.corpora):
+                if not any(c.root == path for c in self.named_corpora + found):
                     found.append(Corpus.open(path, self.corpus_include, self.corpus_exclude))
         return found
 

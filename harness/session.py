@@ -168,7 +168,8 @@ class SuiteRun:
         started = time.monotonic()
         reason = self.skip_reason(case)
         if reason:
-            return CaseResult(case.id, self.target.name, Verdict.SKIP, message=reason)
+            kind = "target-lacks" if reason.startswith("target lacks") else "too-large"
+            return CaseResult(case.id, self.target.name, Verdict.SKIP, message=reason, kind=kind)
         program = case.program(self.target.perf_scale, self.session.info.heap)
         try:
             blob = self.toolchain.compiler.compile(program, case.filename)

@@ -209,7 +209,7 @@ class SuiteRun:
             source = case.source.decode("utf-8", "replace")
             guard = skip_guard(source)
             info = self.session.info
-            extra = {"script_skip": f"it printed SKIP on {self.target.name}" + (f" (its test: {guard})" if guard else ""),
+            extra = {"corpus": True, "script_skip": f"it printed SKIP on {self.target.name}" + (f" (its test: {guard})" if guard else ""),
                      "lacks": lambda error: self.toolchain.profile.missing_feature(error, info, source)}
         result = judge(case, self.target.name, self.session.info.heap, expected, run, ref_run,
                        self.reference.target.name if self.reference else "", **extra)

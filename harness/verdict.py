@@ -89,11 +89,11 @@ SCRIPT_TOO_LARGE_OUTPUT = "SKIP-TOO-LARGE\n"
 
 def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution,
           reference: Execution | None = None, reference_name: str = "", *,
-          script_skip: str = "", lacks=None) -> CaseResult:
+          corpus: bool = False, script_skip: str = "", lacks=None) -> CaseResult:
     """Decide a case's verdict from its run and, where the target has one, its host reference's run.
 
-    For scripts of a corpus: ``script_skip`` (the reason to show) makes a
-    run whose whole output is SKIP a skip; ``lacks(error_line)`` says which
+    For scripts of a ``corpus``: ``script_skip`` (the reason to show) makes
+    a run whose whole output is SKIP a skip; ``lacks(error_line)`` says which
     feature the target lacks that an error shows the script needs ('' if none)."""
     actual = device_observable(run)
     result = CaseResult(case.id, target, Verdict.PASS, actual=actual, expected=expected.text,
@@ -123,9 +123,9 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
         if lacks and lacks(error):
             return done(Verdict.SKIP, f"unsupported on {target}: {lacks(error)}", kind="target-lacks")
         return done(Verdict.FAIL, f"the VM's loader rejected the blob: {error}")
-    if script_skip and actual == SCRIPT_SKIP_OUTPUT:
+    if corpus and actual == SCRIPT_SKIP_OUTPUT:
         return done(Verdict.SKIP, f"skipped by the script: {script_skip}", kind="script-skip")
-    if script_skip and actual == SCRIPT_TOO_LARGE_OUTPUT:
+    if corpus and actual == SCRIPT_TOO_LARGE_OUTPUT:
         return done(Verdict.SKIP, f"too large for target: the script says so (printed SKIP-TOO-LARGE) "
                                   f"with a {heap}-byte heap", kind="too-large")
     if expected.missing:
@@ -140,7 +140,7 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
     # A case of ours that expects a MemoryError says so in its expected
     # output; a corpus script's reference never ends in an uncaught one
     # (CPython ran it to the end), so one on the device is the target's size.
-    if record.status == "memory-error" and ("MemoryError" not in expected.text or script_skip):
+    if record.status == "memory-error" and ("MemoryError" not in expected.text or corpus):
         if reference is not None and reference.record and reference.record.status != "memory-error":
             return done(Verdict.FAIL, f"ran out of memory on {target} but not on its host reference "
                                       f"{reference_name} (heap {heap} bytes)")

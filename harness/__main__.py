@@ -6,6 +6,7 @@
     python -m harness run --target host32 prog.py [more.py ...]
     python -m harness suite --target host32 [cases/ints ...]
     python -m harness matrix [reports/results-host32.jsonl reports/results-qemu-m0.jsonl ...]
+    python -m harness suite --target host32 path/to/tests/basics --exclude 'float_*'
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from collections import Counter
 from pathlib import Path
 
 from .cases import discover, load_case
-from .errors import HarnessError
+from .corpus import Corpus, VerdictHistory, describe_changes, load_corpus_case, split_patterns
+from .errors import ConfigError, HarnessError
 from .footprint import measure
 from .inventory import load_inventory, select_board
 from .paths import CASES_DIR, cache_dir
@@ -141,26 +143,51 @@ def cmd_run(args) -> int:
     return worst
 
 
-def cmd_suite(args) -> int:
-    paths = [Path(p) for p in (args.paths or [CASES_DIR])]
+def _suite_cases(args) -> list:
+    """Cases of ours (below cases/), or the scripts of corpora (any other folder)."""
+    include, exclude = split_patterns(args.include), split_patterns(args.exclude)
     cases = []
-    for p in paths:
-        root = p if p.is_dir() else p.parent
-        base = CASES_DIR if CASES_DIR in p.resolve().parents or p.resolve() == CASES_DIR else root
-        cases += [load_case(p, base)] if p.is_file() else [load_case(c.path, base) for c in discover(p)]
+    for p in [Path(p) for p in (args.paths or [CASES_DIR])]:
+        if not p.exists():
+            raise ConfigError(f"{p} does not exist")
+        if CASES_DIR in p.resolve().parents or p.resolve() == CASES_DIR:
+            cases += [load_case(p, CASES_DIR)] if p.is_file() else [load_case(c.path, CASES_DIR) for c in discover(p)]
+        elif p.is_file():
+            corpus = Corpus.open(p.parent, include, exclude)
+            cases.append(load_corpus_case(p, corpus.root, corpus.side))
+        else:
+            cases += Corpus.open(p, include, exclude).cases()
+    return cases
+
+
+def cmd_suite(args) -> int:
+    cases = _suite_cases(args)
     counts: Counter = Counter()
+    kinds: Counter = Counter()
+    corpus_verdicts: dict[str, dict[str, str]] = {}
     started = time.monotonic()
     with SuiteRun(args.target, cache=cache_dir(args.hil_cache), vm_src=args.vm_src, timeout=args.timeout,
                   board=_board(args, args.target), signing_key_file=args.signing_key, push=args.push) as run:
         for case in cases:
             result = run.run_case(case)
             counts[result.verdict] += 1
+            if result.kind:
+                kinds[f"{result.verdict.value}: {result.kind}"] += 1
+            if getattr(case, "corpus", ""):
+                corpus_verdicts.setdefault(case.corpus, {})[case.id] = result.verdict.value
             if result.verdict is not Verdict.PASS or args.verbose:
                 print(result.summary())
                 if result.diff:
                     print(result.diff.rstrip("\n"))
+        cache = run.toolchain.cache
     took = time.monotonic() - started
     print(", ".join(f"{counts[v]} {v.value}" for v in Verdict if counts[v]) + f" in {took:.1f} s")
+    if kinds:
+        print("  by kind: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+    for root, verdicts in corpus_verdicts.items():
+        changed = VerdictHistory(cache, root, args.target).update(verdicts)
+        print(f"corpus {root}: {len(changed)} scripts changed verdict since the last run on {args.target}"
+              + "".join(f"\n  {line}" for line in describe_changes(changed)))
     bad = counts[Verdict.FAIL] + counts[Verdict.VM_CRASH] + counts[Verdict.TIMEOUT]
     return 1 if bad else 0
 
@@ -204,7 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--target", required=True)
     p.add_argument("--timeout", type=float)
     p.add_argument("-v", "--verbose", action="store_true")
-    p.add_argument("paths", nargs="*", help="case files or folders (default: cases/)")
+    p.add_argument("paths", nargs="*", help="case files or folders (default: cases/); a folder outside "
+                   "cases/ is a corpus of plain scripts (docs/corpus.md)")
+    p.add_argument("--include", help="corpus scripts to run: globs, comma-separated (default: all)")
+    p.add_argument("--exclude", help="corpus scripts to leave out: globs, comma-separated")
     _board_options(p)
     p.set_defaults(func=cmd_suite)
     p = sub.add_parser("matrix", help="the differential matrix (case x target) from results files")

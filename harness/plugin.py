@@ -1,7 +1,9 @@
 """The pytest plugin: a thin layer mapping options, fixtures and items onto the library.
 
 Registered through the ``pytest11`` entry point. Every ``*.py`` below a case
-root (ini ``hil_case_roots``, default ``cases``) becomes one item per target.
+root (ini ``hil_case_roots``, default ``cases``) becomes one item per target;
+so does every ``*.py`` of a corpus (``--corpus DIR``, or a folder given on the
+command line outside the project; harness/corpus.py, docs/corpus.md).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pytest
 
 from .baseline import Baseline
 from .cases import Case, load_case
+from .corpus import SIDE_FILE, Corpus, VerdictHistory, describe_changes, load_corpus_case, split_patterns
 from .errors import HarnessError, InfrastructureError
 from .inventory import Board, load_inventory, select_board
 from .journal import Journal
@@ -49,6 +52,10 @@ _OPTIONS = [
      "debug probe; QEMU's gdbstub on emulated targets); default: as the target file says"),
     ("--signing-key", "HIL_SIGNING_KEY", None, "file holding a blob-signing key: firmware is built to run "
      "only blobs signed with it, and the harness signs them"),
+    ("--corpus", "HIL_CORPUS", None, "folder(s) of plain test scripts to run as a suite, comma-separated "
+     "(e.g. micropython/tests/basics; docs/corpus.md)"),
+    ("--corpus-include", "HIL_CORPUS_INCLUDE", None, "corpus scripts to run: globs on their paths, comma-separated"),
+    ("--corpus-exclude", "HIL_CORPUS_EXCLUDE", None, "corpus scripts to leave out: globs, comma-separated"),
 ]
 
 state_key = pytest.StashKey["HilState"]()
@@ -75,8 +82,11 @@ def _option(config, flag: str):
 
 
 def result_record(r: CaseResult) -> dict:
-    return {"case": r.case_id, "target": r.target, "verdict": r.verdict.value, "message": r.message,
-            "figures": r.figures, "reference": r.reference}
+    record = {"case": r.case_id, "target": r.target, "verdict": r.verdict.value, "message": r.message,
+              "figures": r.figures, "reference": r.reference}
+    if r.kind:
+        record["kind"] = r.kind
+    return record
 
 
 class HilState:
@@ -90,15 +100,48 @@ class HilState:
         timeout = _option(config, "--case-timeout")
         self.timeout = float(timeout) if timeout else None
         self.case_roots = [Path(config.rootpath, r).resolve() for r in config.getini("hil_case_roots")]
+        self.corpus_include = split_patterns(_option(config, "--corpus-include"))
+        self.corpus_exclude = split_patterns(_option(config, "--corpus-exclude"))
+        # --corpus folders are collected in full; a corpus named by a path
+        # on the command line is collected as far as that path says.
+        self.named_corpora = [Corpus.open(d, self.corpus_include, self.corpus_exclude)
+                              for d in split_patterns(_option(config, "--corpus"))]
+        self.corpora = self.named_corpora + self._positional_corpora(config)
+        # Without a project ini pytest's rootdir is the corpus itself: its
+        # files stay untouched, so reports go where pytest was started.
+        self.reports_dir = (config.rootpath if config.inipath else config.invocation_params.dir) / "reports"
         self.toolchain: Toolchain | None = None
         self.runs: dict[str, SuiteRun] = {}
         self.failures: dict[str, HarnessError] = {}
         self.records: list[dict] = []  # one per finished case, from the reports
         journal_path = _option(config, "--hil-journal")
         self.journal = Journal(Path(journal_path) if journal_path else
-                               config.rootpath / "reports" / "journal.jsonl", self.targets)
+                               self.reports_dir / "journal.jsonl", self.targets)
         self.resume = config.getoption("resume")
         self.resumed: dict[str, dict] = self.journal.finished() if self.resume else {}
+
+    def _positional_corpora(self, config) -> list[Corpus]:
+        """Folders named on the command line that are corpora: outside the
+        case roots, and outside the project or holding a side file."""
+        found = []
+        for arg in config.args:
+            path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
+            if path.is_file() and path.suffix == ".py":
+                path = path.parent  # one script: its folder is the corpus, pytest collects the one
+            if not path.is_dir() or any(r == path or r in path.parents or path in r.parents
+                                        for r in self.case_roots if r.is_dir()):
+                continue
+            outside = config.inipath is None or config.rootpath not in path.parents
+            if outside or (path / SIDE_FILE).is_file():
+                if not any(c.root == path for c in self.named_corpora + found):
+                    found.append(Corpus.open(path, self.corpus_include, self.corpus_exclude))
+        return found
+
+    def corpus_of(self, path: Path) -> Corpus | None:
+        for corpus in self.corpora:
+            if corpus.contains(path):
+                return corpus
+        return None
 
     def suite_run(self, target: str) -> SuiteRun:
         if target in self.failures:
@@ -139,8 +182,31 @@ def pytest_configure(config):
     except HarnessError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[state_key] = state
+    _keep_pytest_cache_out_of_corpora(config, state)
+    named = [str(c.root) for c in state.named_corpora if str(c.root) not in config.args]
+    if named:
+        # --corpus names what to collect: in place of the default paths
+        # (testpaths), or beside the paths given.
+        if config.args_source != pytest.Config.ArgsSource.ARGS:
+            config.args[:] = named
+        else:
+            config.args.extend(named)
     if not hasattr(config, "workerinput"):  # the controller, not a pytest-xdist worker
         config.pluginmanager.register(ResultCollector(state), "bytecode-hil-results")
+
+
+def _keep_pytest_cache_out_of_corpora(config, state: HilState) -> None:
+    """Without a project ini pytest's rootdir, where it keeps .pytest_cache,
+    is a corpus named on the command line: move the cache to where pytest
+    was started, so their folder is left as it was."""
+    cache = getattr(config, "cache", None)
+    cachedir = getattr(cache, "_cachedir", None)
+    if cachedir is None or state.corpus_of(Path(cachedir)) is None:
+        return
+    try:
+        config.cache = type(cache)(config.invocation_params.dir / ".pytest_cache", config, _ispytest=True)
+    except TypeError:  # another pytest's Cache: better no cache than a write into the corpus
+        config.pluginmanager.set_blocked("cacheprovider")
 
 
 def pytest_unconfigure(config):
@@ -168,7 +234,20 @@ def _case_root(state: HilState, path: Path) -> Path | None:
 
 def pytest_collect_file(file_path: Path, parent):
     state = parent.config.stash[state_key]
-    if file_path.suffix != ".py" or file_path.name.startswith(("_", "test_", "conftest")):
+    if file_path.suffix != ".py":
+        return None
+    corpus = state.corpus_of(file_path)
+    if corpus is not None:
+        # Every script of a corpus is a case, whatever its name, unless the
+        # selection leaves it out; but conftest.py is pytest's own: it
+        # imports it while collecting the folder.
+        if file_path.name == "conftest.py" or not corpus.is_script(file_path):
+            return None
+        case_id = file_path.resolve().relative_to(corpus.root).with_suffix("").as_posix()
+        if not corpus.selected(case_id):
+            return None
+        return CaseFile.from_parent(parent, path=file_path, case_root=corpus.root, corpus=corpus)
+    if file_path.name.startswith(("_", "test_", "conftest")):
         return None
     root = _case_root(state, file_path.resolve())
     if root is None:
@@ -176,14 +255,32 @@ def pytest_collect_file(file_path: Path, parent):
     return CaseFile.from_parent(parent, path=file_path, case_root=root)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(module_path: Path, parent):
+    # A corpus script named like a test module (test_*.py) is a case, not
+    # Python for pytest to import.
+    if parent.config.stash[state_key].corpus_of(module_path) is not None:
+        return NotAModule.from_parent(parent, path=module_path)
+    return None
+
+
+class NotAModule(pytest.File):
+    def collect(self):
+        return []
+
+
 class CaseFile(pytest.File):
-    def __init__(self, *, case_root: Path, **kwargs):
+    def __init__(self, *, case_root: Path, corpus: Corpus | None = None, **kwargs):
         super().__init__(**kwargs)
         self.case_root = case_root
+        self.corpus = corpus
 
     def collect(self):
         state = self.config.stash[state_key]
-        case = load_case(self.path, self.case_root)
+        if self.corpus is not None:
+            case = load_corpus_case(self.path, self.corpus.root, self.corpus.side)
+        else:
+            case = load_case(self.path, self.case_root)
         for target in state.targets:
             item = CaseItem.from_parent(self, name=target, case=case, target=target)
             item.add_marker(pytest.mark.hil_case(case.id, target))
@@ -216,7 +313,10 @@ class CaseItem(pytest.Item):
         self.result = result
         # Reports carry the result, so the summary and the results file also
         # work under pytest-xdist, where cases run in worker processes.
-        self.user_properties.append(("hil_result", result_record(result)))
+        record = result_record(result)
+        if getattr(self.case, "corpus", ""):
+            record["corpus"] = self.case.corpus
+        self.user_properties.append(("hil_result", record))
         if result.verdict is Verdict.SKIP:
             pytest.skip(result.message)
         if result.verdict is Verdict.XFAIL:
@@ -308,6 +408,19 @@ class ResultCollector:
             failed = any(r["verdict"] in ("fail", "vm-crash", "timeout") for r in self.state.records)
             session.exitstatus = pytest.ExitCode.TESTS_FAILED if failed else pytest.ExitCode.OK
 
+    def _corpus_changes(self, tr, target: str, records: list[dict]) -> None:
+        """Per corpus: the scripts whose verdict changed since its last run on ``target``."""
+        by_corpus: dict[str, dict[str, str]] = {}
+        for r in records:
+            if r.get("corpus"):
+                by_corpus.setdefault(r["corpus"], {})[r["case"]] = r["verdict"]
+        for root, verdicts in sorted(by_corpus.items()):
+            changed = VerdictHistory(self.state.cache, root, target).update(verdicts)
+            tr.write_line(f"  corpus {root}: {len(verdicts)} scripts, {len(changed)} changed verdict "
+                          f"since its last run on {target}")
+            for line in describe_changes(changed):
+                tr.write_line(f"    {line}")
+
     def pytest_terminal_summary(self, terminalreporter):
         state = self.state
         if not state.records:
@@ -320,6 +433,10 @@ class ResultCollector:
                 continue
             counts = Counter(r["verdict"] for r in records)
             tr.write_line(f"{target}: " + ", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if counts[v.value]))
+            kinds = Counter(f"{r['verdict']}: {r['kind']}" for r in records if r.get("kind"))
+            if kinds:
+                tr.write_line("  by kind: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+            self._corpus_changes(tr, target, records)
             run = state.runs.get(target)
             if run is not None:
                 tr.write_line(f"  device: {run.session.info}")
@@ -327,7 +444,7 @@ class ResultCollector:
                     tr.write_line(f"  firmware: {run.session.footprint.describe(run.target.memory)}")
                 if run.session.board:
                     tr.write_line(f"  board: {run.session.board.name} ({run.session.board.origin})")
-            timing = write_report(target, records, state.config.rootpath / "reports")
+            timing = write_report(target, records, state.reports_dir)
             if timing.median_ratio:
                 tr.write_line(f"  device/host time ratio: median {timing.median_ratio:.1f}; "
                               f"{len(timing.anomalies)} timing anomalies"
@@ -344,13 +461,14 @@ class ResultCollector:
                 run = state.runs.get(target)
                 baseline = Baseline(load_target(target), _option(state.config, "--baseline-dir"))
                 details = {"firmware_build": run.session.info.build_id} if run else {}
-                tr.write_line(f"  baseline: {baseline.update(records, details)} cases written to {baseline.path}")
+                ours = [r for r in records if not r.get("corpus")]  # corpus scripts keep no baseline
+                tr.write_line(f"  baseline: {baseline.update(ours, details)} cases written to {baseline.path}")
             tr.write_line(f"  results: {_write_results(state, target, records)}")
 
 
 def _write_results(state: HilState, target: str, records: list[dict]) -> Path:
     chosen = _option(state.config, "--hil-results")
-    path = Path(chosen) if chosen else state.config.rootpath / "reports" / f"results-{target}.jsonl"
+    path = Path(chosen) if chosen else state.reports_dir / f"results-{target}.jsonl"
     if len(state.targets) > 1 and chosen:
         path = path.with_name(f"{path.stem}-{target}{path.suffix}")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 from .baseline import Baseline
 from .build import BuildResult
 from .cases import Case, unmet_needs
+from .corpus import CorpusCase, skip_guard
 from .device import Device, Execution
 from .errors import BuildError, ConfigError, HarnessError
 from .footprint import Footprint, measure
@@ -26,7 +27,8 @@ from .recorder import NULL_RECORDER, Recorder
 from .registry import vm_profiles
 from .targets import Target, load_target
 from .transports.mailbox import transport_for
-from .verdict import CaseResult, Verdict, apply_baseline, device_observable, judge
+from .verdict import (SCRIPT_SKIP_OUTPUT, SCRIPT_TOO_LARGE_OUTPUT, CaseResult, Verdict, apply_baseline,
+                      device_observable, judge)
 from .vms.micropython import CompileError
 
 
@@ -187,16 +189,29 @@ class SuiteRun:
         started = time.monotonic()
         reason = self.skip_reason(case)
         if reason:
-            return CaseResult(case.id, self.target.name, Verdict.SKIP, message=reason)
+            kind = "target-lacks" if reason.startswith("target lacks") else "too-large"
+            return CaseResult(case.id, self.target.name, Verdict.SKIP, message=reason, kind=kind)
         program = case.program(self.target.perf_scale, self.session.info.heap)
         recorder.attach("source", program.decode("utf-8", "replace"))
+        corpus = isinstance(case, CorpusCase)
         with recorder.step("compile with mpy-cross") as step:
             try:
                 blob = self.toolchain.compiler.compile(program, case.filename)
             except CompileError as exc:
+                needs = self.toolchain.profile.compile_needs(str(exc), self.session.info)
+                if needs:
+                    return CaseResult(case.id, self.target.name, Verdict.SKIP, kind="target-lacks",
+                                      message=f"unsupported on {self.target.name}: needs {needs}")
                 step.fail(str(exc))
-                return CaseResult(case.id, self.target.name, Verdict.FAIL,
+                return CaseResult(case.id, self.target.name, Verdict.FAIL, kind="compile-error",
                                   message=f"mpy-cross rejected the case:\n{exc}")
+            program_blob = blob
+            if corpus and case.helpers:
+                blob = self._bundle(case, blob)
+                if isinstance(blob, CaseResult):
+                    step.fail(blob.message)
+                    return blob
+                step.parameters["helper modules"] = len(case.helpers)
             step.parameters["blob bytes"] = len(blob)
             problem = self.toolchain.profile.check_blob(blob, self.session.info)
             if problem:
@@ -204,7 +219,7 @@ class SuiteRun:
                 return CaseResult(case.id, self.target.name, Verdict.FAIL,
                                   message=f"the blob does not suit {self.target.name}: {problem}")
         if recorder.wants_attachments:
-            recorder.attach("blob disassembly", self.toolchain.profile.disassemble(blob, self.toolchain.source,
+            recorder.attach("blob disassembly", self.toolchain.profile.disassemble(program_blob, self.toolchain.source,
                                                                                     self.toolchain.cache))
         timeout = self.case_timeout(case)
         run, samples = _recorded_runs(recorder, f"push and run on {self.target.name}", self.session, blob,
@@ -219,6 +234,9 @@ class SuiteRun:
             if run.kind != "completed":
                 expected = Expected()
                 step.parameters["oracle"] = "none: the run did not complete"
+            elif corpus and run.record.output in (SCRIPT_SKIP_OUTPUT.encode(), SCRIPT_TOO_LARGE_OUTPUT.encode()):
+                expected = Expected()
+                step.parameters["oracle"] = "none: the script skipped itself"
             elif case.perf_unit:
                 # A benchmark checks its own answer: anything but "ok" is wrong,
                 # whatever CPython would print for the same wrong program.
@@ -241,8 +259,17 @@ class SuiteRun:
 
     def _judge(self, case: Case, blob: bytes, expected: Expected, run: Execution, samples: list[int],
                ref_run: Execution | None, ref_samples: list[int], started: float) -> CaseResult:
+        corpus = isinstance(case, CorpusCase)
+        extra = {}
+        if corpus:
+            source = case.source.decode("utf-8", "replace")
+            guard = skip_guard(source)
+            info = self.session.info
+            extra = {"corpus": True,
+                     "script_skip": f"it printed SKIP on {self.target.name}" + (f" (its test: {guard})" if guard else ""),
+                     "lacks": lambda error: self.toolchain.profile.missing_feature(error, info, source)}
         result = judge(case, self.target.name, self.session.info.heap, expected, run, ref_run,
-                       self.reference.target.name if self.reference else "")
+                       self.reference.target.name if self.reference else "", **extra)
         result.figures["blob_bytes"] = len(blob)
         result.figures["case_seconds"] = time.monotonic() - started
         add_timing(result.figures, samples)
@@ -252,9 +279,31 @@ class SuiteRun:
         if case.perf_unit and result.figures.get("run_seconds"):
             result.figures["perf"] = {"unit": case.perf_unit, "scale": self.target.perf_scale,
                                       "score": self.target.perf_scale / result.figures["run_seconds"]}
-        if samples and self.baseline is not None:
+        # Baselines are kept for our own cases: a corpus's script ids are
+        # another folder's names and could collide with them.
+        if samples and self.baseline is not None and not corpus:
             apply_baseline(result, self.baseline.compare(case.id, result.figures["run_cycles"], case.perf_tolerance))
         return result
+
+    def _bundle(self, case: CorpusCase, program: bytes) -> "bytes | CaseResult":
+        """The program with the helper modules it imports, or the verdict
+        when they cannot go with it."""
+        names = ", ".join(path for path, _ in case.helpers)
+        capacity = self.toolchain.profile.modules_capacity(self.session.info)
+        if capacity < len(case.helpers):
+            why = (f"at most {capacity} helper modules" if capacity else
+                   "no import of helper modules (its INFO announces no 'modules')")
+            return CaseResult(case.id, self.target.name, Verdict.SKIP, kind="target-lacks",
+                              message=f"needs helper modules {names}; {self.target.name}'s firmware takes {why}")
+        modules = []
+        for device_path, source in case.helpers:
+            name = Path(device_path).with_suffix(".py").as_posix()
+            try:
+                modules.append((device_path, self.toolchain.compiler.compile(Path(source).read_bytes(), name)))
+            except CompileError as exc:
+                return CaseResult(case.id, self.target.name, Verdict.FAIL, kind="compile-error",
+                                  message=f"mpy-cross rejected its helper module {name}:\n{exc}")
+        return self.toolchain.profile.bundle(program, modules)
 
 
 BENCHMARK_OUTPUT = "perf ok\n"

@@ -35,6 +35,10 @@ class CaseResult:
     expected: str = ""
     figures: dict = field(default_factory=dict)  # cycles, heap, timings
     reference: dict = field(default_factory=dict)
+    # Why a skip (or a failure) happened, as a word the summary counts:
+    # too-large, too-deep, unsupported, no-reference, script-skip,
+    # target-lacks, compile-error; '' for the rest.
+    kind: str = ""
 
     def summary(self) -> str:
         text = f"{self.verdict.value}: {self.case_id} on {self.target}"
@@ -78,19 +82,29 @@ def figures(execution: Execution) -> dict:
     return result
 
 
+# What a corpus script prints, alone, to skip itself (MicroPython's tests).
+SCRIPT_SKIP_OUTPUT = "SKIP\n"
+SCRIPT_TOO_LARGE_OUTPUT = "SKIP-TOO-LARGE\n"
+
+
 def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution,
-          reference: Execution | None = None, reference_name: str = "") -> CaseResult:
-    """Decide a case's verdict from its run and, where the target has one, its host reference's run."""
+          reference: Execution | None = None, reference_name: str = "", *,
+          corpus: bool = False, script_skip: str = "", lacks=None) -> CaseResult:
+    """Decide a case's verdict from its run and, where the target has one, its host reference's run.
+
+    For scripts of a ``corpus``: ``script_skip`` (the reason to show) makes
+    a run whose whole output is SKIP a skip; ``lacks(error_line)`` says which
+    feature the target lacks that an error shows the script needs ('' if none)."""
     actual = device_observable(run)
     result = CaseResult(case.id, target, Verdict.PASS, actual=actual, expected=expected.text,
                         figures=figures(run))
     if reference is not None:
         result.reference = {"target": reference_name, **figures(reference)}
 
-    def done(verdict: Verdict, message: str, diff: str = "") -> CaseResult:
+    def done(verdict: Verdict, message: str, diff: str = "", kind: str = "") -> CaseResult:
         if verdict is Verdict.FAIL and case.xfail:
             verdict, message = Verdict.XFAIL, f"{case.xfail} ({message})"
-        result.verdict, result.message, result.diff = verdict, message, diff
+        result.verdict, result.message, result.diff, result.kind = verdict, message, diff, kind
         return result
 
     if run.kind == "timeout":
@@ -100,33 +114,50 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
         return done(Verdict.VM_CRASH, run.detail + (f"\n{trace}" if trace else ""))
     if run.kind == "rejected":
         if run.rejection in ("oversize", "no-memory"):
-            return done(Verdict.SKIP, f"too large for target: the device refused the blob ({run.detail})")
+            return done(Verdict.SKIP, f"too large for target: the device refused the blob ({run.detail})",
+                        kind="too-large")
         return done(Verdict.FAIL, f"the device refused the blob: {run.detail}")
     record = run.record
-    if record.status == "load-error":
-        return done(Verdict.FAIL, f"the VM's loader rejected the blob: {last_error_line(record.trace)}")
-    if expected.missing:
-        return done(Verdict.SKIP, f"no reference: {expected.missing}")
     error = last_error_line(record.trace)
+    if record.status == "load-error":
+        if lacks and lacks(error):
+            return done(Verdict.SKIP, f"unsupported on {target}: {lacks(error)}", kind="target-lacks")
+        return done(Verdict.FAIL, f"the VM's loader rejected the blob: {error}")
+    if corpus and actual == SCRIPT_SKIP_OUTPUT:
+        return done(Verdict.SKIP, f"skipped by the script: {script_skip}", kind="script-skip")
+    if corpus and actual == SCRIPT_TOO_LARGE_OUTPUT:
+        return done(Verdict.SKIP, f"too large for target: the script says so (printed SKIP-TOO-LARGE) "
+                                  f"with a {heap}-byte heap", kind="too-large")
+    if expected.missing:
+        return done(Verdict.SKIP, f"no reference: {expected.missing}", kind="no-reference")
     if error == RECURSION_LIMIT and error not in expected.text:
         # Like running out of heap: the program is deeper than the target's stack.
         if reference is not None and reference.record and RECURSION_LIMIT not in reference.record.trace:
             return done(Verdict.FAIL, f"hit the recursion limit on {target} but not on its host reference "
                                       f"{reference_name}")
-        return done(Verdict.SKIP, f"too deep for target: {error} (stack peak {record.stack_peak} bytes)")
-    if record.status == "memory-error" and "MemoryError" not in expected.text:
+        return done(Verdict.SKIP, f"too deep for target: {error} (stack peak {record.stack_peak} bytes)",
+                    kind="too-deep")
+    # A case of ours that expects a MemoryError says so in its expected
+    # output; a corpus script's reference never ends in an uncaught one
+    # (CPython ran it to the end), so one on the device is the target's size.
+    if record.status == "memory-error" and ("MemoryError" not in expected.text or corpus):
         if reference is not None and reference.record and reference.record.status != "memory-error":
             return done(Verdict.FAIL, f"ran out of memory on {target} but not on its host reference "
                                       f"{reference_name} (heap {heap} bytes)")
-        return done(Verdict.SKIP, f"too large for target: MemoryError with a {heap}-byte heap "
-                                  f"(peak {record.heap_peak} bytes)")
+        # No run cycles and no heap peak: the loader ran out, before the run.
+        where = ("while loading the program" if not record.run_cycles and not record.heap_peak
+                 else f"(peak {record.heap_peak} bytes)")
+        return done(Verdict.SKIP, f"too large for target: MemoryError with a {heap}-byte heap {where}",
+                    kind="too-large")
     if record.status == "exception" and error.startswith(("NotImplementedError", "ImportError")) \
             and error not in expected.text:
         # The VM says its configuration leaves this out: the case cannot run here.
-        return done(Verdict.SKIP, f"unsupported on {target}: {error}")
-    if actual != expected.text:
+        return done(Verdict.SKIP, f"unsupported on {target}: {error}", kind="unsupported")
+    if record.status == "exception" and lacks and lacks(error) and error not in expected.text:
+        return done(Verdict.SKIP, f"unsupported on {target}: {lacks(error)}", kind="target-lacks")
+    if not expected.matches(actual):
         origin = {"cpython": "expected (CPython)", "benchmark": "expected (the benchmark's own check)"}.get(
-            expected.origin, f"expected ({case.id}.exp)")
+            expected.origin, f"expected ({case.exp_path.relative_to(case.root).as_posix() if case.exp_path else case.id + '.exp'})")
         return done(Verdict.FAIL, "output differs from the expected output",
                     unified(expected.text, actual, origin, f"actual ({target})"))
     if reference is not None:

@@ -23,6 +23,10 @@ The raw REPL, as MicroPython documents it:
   host ends the code with ``\\x04``; the device acknowledges with ``\\x04``
   and the output follows as above, without ``OK``.
 
+A bundle's helper modules (docs/protocol.md, "Bundles") are staged into the
+same filesystem under their paths (``helper.mpy``, ``pkg/mod.mpy``), each
+opened as an ``io.BytesIO``, so the case's ``import helper`` finds them.
+
 The case's module runs as ``import hilcase`` from a function that reads
 ``ticks_us()`` before the import, when the importer closes the blob's file
 (loading is done, the module is about to run) and after the module, and
@@ -44,7 +48,7 @@ import time
 from ..errors import ConfigError, ProtocolError
 from ..protocol import DeviceInfo, DeviceRejected, DeviceTimeout, RunRecord
 from ..registry import transports
-from ..vms.micropython import MpyHeader
+from ..vms.micropython import BUNDLE_MODULES_MAX, MpyHeader, unbundle
 
 BANNER = b"raw REPL; CTRL-B to exit\r\n"
 PROMPT = b">"
@@ -237,21 +241,26 @@ except ImportError:
     _C = _A = lambda: 0
 class _FS(io.IOBase):
     def __init__(s, n):
-        s.data, s.pos, s.loaded = bytearray(n), 0, 0
+        s.data, s.pos, s.loaded, s.extra = bytearray(n), 0, 0, {}
     def mount(s, *args):
         pass
     umount = chdir = mount
     def getcwd(s):
         return ''
     def stat(s, path):
-        if path == '/':
+        p = path[1:]
+        if path == '/' or [k for k in s.extra if k.startswith(p + '/')]:
             return (0x4000,) + (0,) * 9
+        if p in s.extra:
+            return (0x8000,) + (0,) * 5 + (len(s.extra[p]),) + (0,) * 3
         if path != '/{module}.mpy' or s.data is None:
             raise OSError(2)
         return (0x8000,) + (0,) * 5 + (len(s.data),) + (0,) * 3
     def ilistdir(s, path):
         return iter([] if s.data is None else [('{module}.mpy', 0x8000, 0, len(s.data))])
     def open(s, path, mode):
+        if path[1:] in s.extra:
+            return io.BytesIO(s.extra[path[1:]])
         s.stat(path)
         s.pos = 0
         return s
@@ -576,21 +585,27 @@ class RawReplTransport:
             "clock": str(CLOCK_HZ),
             # The staged blob, its source chunks and the loaded code share the heap.
             "blob_max": str(max(0, free // 3)),
+            # Helper modules go into the staged filesystem: no firmware limit.
+            "modules": str(BUNDLE_MODULES_MAX),
         }
 
     def run(self, blob: bytes, timeout: float) -> RunRecord:
         if self.info is None:
             raise ProtocolError("the raw-REPL transport ran a case before connect()")
-        problem = mpy_problem(blob, self.mpy, self.info.number("smallint"))
-        if problem:
-            raise BlobRefused("incompatible-mpy", problem)
+        program, modules = unbundle(blob)
+        for name, code in [("", program), *modules]:
+            problem = mpy_problem(code, self.mpy, self.info.number("smallint"))
+            if problem:
+                raise BlobRefused("incompatible-mpy", f"{name}: {problem}" if name else problem)
         if len(blob) > self.info.number("blob_max"):
             raise DeviceRejected(4, f"a {len(blob)}-byte blob does not fit the free heap "
                                     f"(blob_max {self.info.number('blob_max')})")
         started = time.monotonic()
         try:
             self.repl.soft_reset(self._deadline())
-            self._stage(blob)
+            self._stage(program)
+            for name, code in modules:
+                self._stage_module(name, code)
             output, error = self.repl.execute(RUN.encode(), self._deadline(), timeout,
                                               watch=self._watch_restart)
         except _RunTimeout as exc:
@@ -634,6 +649,25 @@ class RawReplTransport:
                 if "MemoryError" in text:
                     raise DeviceRejected(5, f"no heap to stage a {len(blob)}-byte blob: {text.splitlines()[-1]}")
                 raise ProtocolError(f"staging the blob failed on the device:\n{text}")
+
+    def _stage_module(self, name: str, code: bytes) -> None:
+        """Put a helper module into the staged filesystem, a chunk per command."""
+        chunk = max(64, int(self.options["chunk"]))
+        key = repr(name)
+        for at in range(0, max(len(code), 1), chunk):
+            piece = code[at:at + chunk]
+            command = f"_fs.extra[{key}][{at}:{at + len(piece)}] = {bytes_literal(piece)}\n"
+            if at == 0:
+                command = f"_fs.extra[{key}] = bytearray({len(code)})\n" + command
+            self._command(command, f"the helper module {name}", len(code))
+
+    def _command(self, code: str, what: str, size: int) -> None:
+        _, error = self.repl.execute(code.encode(), self._deadline(), float(self.options["command_timeout"]))
+        if error:
+            text = uncook(error).decode("utf-8", "replace").strip()
+            if "MemoryError" in text:
+                raise DeviceRejected(5, f"no heap to stage {what} ({size} bytes): {text.splitlines()[-1]}")
+            raise ProtocolError(f"staging {what} failed on the device:\n{text}")
 
     def _program_output(self, raw: bytes) -> tuple[bytes, tuple[int, int, int]]:
         """The program's output, and from the marker line after it the run's

@@ -179,8 +179,38 @@ class MicroPythonProfile:
         tmp.replace(cached)  # atomic: parallel workers may race here
         return text
 
+    def bundle(self, program: bytes, modules: list[tuple[str, bytes]]) -> bytes:
+        return bundle(program, modules)
+
+    def modules_capacity(self, info) -> int:
+        """How many helper modules a bundle may carry to this device (INFO
+        ``modules``); 0: it imports built-in modules only."""
+        return info.number("modules", 0)
+
+    def missing_feature(self, error_line: str, info, source: str = "") -> str:
+        """What the target (described by ``info``) lacks that a program
+        ending with ``error_line`` needs, or ''. ``source`` is the program's
+        text: with terse error reporting a NameError does not say which name."""
+        if info.get("compiler") == "0" and (
+                _NO_COMPILER.search(error_line)
+                or (error_line == "NameError: name not defined" and _USES_COMPILER.search(source))):
+            # exec, eval and compile need the compiler a booter leaves out.
+            return f"target lacks the compiler ({error_line}): its firmware runs pre-compiled bytecode only"
+        return missing_feature(error_line, info.features)
+
+    def compile_needs(self, compiler_message: str, info) -> str:
+        """What a program mpy-cross rejected needs that the device lacks
+        ('' when the rejection is the program's own fault). mpy-cross here
+        emits bytecode only: native, viper and inline-assembler functions
+        are refused with "invalid arch", and a device announcing arch=none
+        could not run them anyway."""
+        if compiler_message.rstrip().endswith("SyntaxError: invalid arch") and info.get("arch", "none") == "none":
+            return "native code (@micropython.native, viper or asm): the target runs bytecode only"
+        return ""
+
     def check_blob(self, blob: bytes, info) -> str | None:
         """Why the device described by ``info`` cannot load ``blob``, or None."""
+        blob, _ = unbundle(blob)
         header = MpyHeader.parse(blob)
         if header is None:
             return "not a .mpy file (no 'M' header)"
@@ -191,3 +221,65 @@ class MicroPythonProfile:
         if small and header.small_int_bits > small:
             return f".mpy uses {header.small_int_bits}-bit small ints, device has {small}"
         return None
+
+
+# --- Bundles: a program with the helper modules it imports (docs/protocol.md) ---
+
+BUNDLE_MAGIC = b"HILB"
+BUNDLE_MODULES_MAX = 255
+
+
+def bundle(program: bytes, modules: list[tuple[str, bytes]]) -> bytes:
+    """One blob holding ``modules`` (device path such as "helper.mpy" or
+    "pkg/__init__.mpy", and its .mpy) followed by the program's .mpy."""
+    if len(modules) > BUNDLE_MODULES_MAX:
+        raise ConfigError(f"{len(modules)} helper modules do not fit one bundle (at most {BUNDLE_MODULES_MAX})")
+    parts = [BUNDLE_MAGIC, bytes([len(modules)])]
+    for path, blob in modules:
+        name = path.encode()
+        if not 0 < len(name) < 256:
+            raise ConfigError(f"helper module path {path!r} must be 1 to 255 bytes")
+        parts += [bytes([len(name)]), name, len(blob).to_bytes(4, "little"), blob]
+    parts.append(program)
+    return b"".join(parts)
+
+
+def unbundle(blob: bytes) -> tuple[bytes, list[tuple[str, bytes]]]:
+    """The program and helper modules of a bundle; a plain .mpy has none."""
+    if not blob.startswith(BUNDLE_MAGIC):
+        return blob, []
+    count, at, modules = blob[4], 5, []
+    for _ in range(count):
+        size = blob[at]
+        name = blob[at + 1:at + 1 + size].decode()
+        at += 1 + size
+        length = int.from_bytes(blob[at:at + 4], "little")
+        modules.append((name, blob[at + 4:at + 4 + length]))
+        at += 4 + length
+    return blob[at:], modules
+
+
+# What this VM says when a program needs a feature its build leaves out, by
+# the INFO feature that would provide it. Checked only when the target lacks
+# that feature, so the same message on a target that has it stays a failure.
+_LACKS = [
+    ("float", re.compile(r"decimal numbers not supported|name 'float' isn't defined|"
+                         r"can't convert .* to float|unsupported types for __truediv__")),
+    ("bigint", re.compile(r"^OverflowError: (small int overflow|long int not supported)")),
+]
+
+
+_NO_COMPILER = re.compile(r"^NameError: name '(exec|eval|compile)' isn't defined")
+_USES_COMPILER = re.compile(r"\b(exec|eval|compile)\s*\(")
+
+
+def missing_feature(error_line: str, features: frozenset) -> str:
+    """Why a program that ended with ``error_line`` needs what the target
+    (with ``features``) lacks, or ''."""
+    for feature, pattern in _LACKS:
+        if feature not in features and pattern.search(error_line):
+            return f"target lacks {feature} ({error_line})"
+    match = re.match(r"^ImportError: no module named '([\w.]+)'", error_line)
+    if match:
+        return f"target lacks module {match.group(1)}"
+    return ""

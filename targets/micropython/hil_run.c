@@ -12,7 +12,12 @@
 #include "py/stackctrl.h"
 
 #include "hil_board.h"
+#include "hil_modules.h"
 #include "hil_vm.h"
+
+#ifndef HIL_MODULES
+#define HIL_MODULES 0
+#endif
 
 // A board layer whose stack frames differ in size from the device's it
 // mirrors scales the stack limit (boards/posix/board.mk).
@@ -113,6 +118,10 @@ void hil_vm_describe(hil_text_fn emit) {
             emit(optional_features[i].name);
         }
     }
+    #if HIL_MODULES
+    // Bundles with up to this many helper modules (docs/protocol.md).
+    emit(" modules=" MP_STRINGIFY(HIL_MODULES_MAX));
+    #endif
 }
 
 // --- Heap watermark ----------------------------------------------------------
@@ -175,6 +184,9 @@ void hil_vm_reset(void) {
     // A fresh VM has a cleared heap (docs/protocol.md): gc_init clears only
     // the allocation table, and a bad blob must not read the last case's data.
     memset(heap, 0, sizeof(heap));
+    #if HIL_MODULES
+    hil_modules_clear();
+    #endif
     gc_init(heap, (uint8_t *)heap + sizeof(heap));
     mp_init();
     #if MICROPY_OPT_MAP_LOOKUP_CACHE
@@ -203,6 +215,12 @@ static void trace_strn(void *env, const char *str, size_t len) {
 
 // Report an exception that escaped the program (or the loader).
 static void report_exception(mp_obj_t exc, hil_write_fn trace, hil_result_t *res) {
+    if (mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(mp_obj_get_type(exc)), MP_OBJ_FROM_PTR(&mp_type_SystemExit))) {
+        // The program ended itself (sys.exit(), raise SystemExit): a normal
+        // end, silent as under CPython, whatever its exit value.
+        res->status = HIL_STATUS_OK;
+        return;
+    }
     if (mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(mp_obj_get_type(exc)), MP_OBJ_FROM_PTR(&mp_type_MemoryError))) {
         res->status = HIL_STATUS_MEMORY_ERROR;
     } else {
@@ -215,13 +233,8 @@ static void report_exception(mp_obj_t exc, hil_write_fn trace, hil_result_t *res
 // A blob reader that raises at the end of the blob. MicroPython's memory
 // reader returns an end marker the loader reads as 0xff bytes, so a truncated
 // .mpy would make it read forever.
-typedef struct _blob_reader_t {
-    const uint8_t *cur;
-    const uint8_t *end;
-} blob_reader_t;
-
 static mp_uint_t blob_readbyte(void *data) {
-    blob_reader_t *r = data;
+    hil_blob_reader_t *r = data;
     if (r->cur == r->end) {
         mp_raise_ValueError(MP_ERROR_TEXT("truncated .mpy"));
     }
@@ -232,17 +245,29 @@ static void blob_close(void *data) {
     (void)data;
 }
 
+void hil_reader_init(mp_reader_t *reader, void *state, const uint8_t *data, size_t len) {
+    hil_blob_reader_t *r = state;
+    r->cur = data;
+    r->end = data + len;
+    reader->data = r;
+    reader->readbyte = blob_readbyte;
+    reader->close = blob_close;
+}
+
 // The cycle count at the start of a load or run. It is kept in a volatile
 // static, never in a local: the collector scans the C stack and registers
 // conservatively, and whether a count there happened to look like an aligned
 // heap pointer changed how much work each collection did, so a run's cycles
 // varied with the time since reset.
 static volatile uint64_t cycles_start;
+// Helper modules of the blob being run; a static, as it is set under nlr_push.
+static size_t bundle_helpers;
 
 void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn trace, hil_result_t *res) {
     stdout_fn = out;
     memset(res, 0, sizeof(*res));
     mp_obj_t module_fun = MP_OBJ_NULL;
+    bundle_helpers = 0;
 
     cycles_start = hil_board_cycles();
     nlr_buf_t nlr;
@@ -250,8 +275,14 @@ void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn 
         mp_module_context_t *context = m_new_obj(mp_module_context_t);
         context->module.globals = mp_globals_get();
         mp_compiled_module_t compiled = {.context = context};
-        blob_reader_t blob_reader = {blob, blob + len};
-        mp_reader_t reader = {&blob_reader, blob_readbyte, blob_close};
+        const uint8_t *program = blob;
+        size_t program_len = len;
+        #if HIL_MODULES
+        bundle_helpers = hil_modules_unpack(&program, &program_len);
+        #endif
+        hil_blob_reader_t blob_reader;
+        mp_reader_t reader;
+        hil_reader_init(&reader, &blob_reader, program, program_len);
         mp_raw_code_load(&reader, &compiled);
         module_fun = mp_make_function_from_proto_fun(compiled.rc, context, NULL);
         nlr_pop();
@@ -263,10 +294,14 @@ void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn 
         }
     }
     res->load_cycles = hil_board_cycles() - cycles_start;
-    if (MP_STATE_VM(hil_blob) == blob) {
-        gc_free((void *)blob);
+    // A bundle's helper modules are read from the blob when imported: then
+    // the blob stays, reachable from the root pointer, until the next reset.
+    if (bundle_helpers == 0) {
+        if (MP_STATE_VM(hil_blob) == blob) {
+            gc_free((void *)blob);
+        }
+        MP_STATE_VM(hil_blob) = NULL;
     }
-    MP_STATE_VM(hil_blob) = NULL;
 
     if (module_fun != MP_OBJ_NULL) {
         heap_paint();

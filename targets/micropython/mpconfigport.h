@@ -11,8 +11,17 @@
 #define MICROPY_PERSISTENT_CODE_LOAD (1)
 #define MICROPY_ENABLE_GC (1)
 #define MICROPY_HELPER_REPL (0)
-#define MICROPY_ENABLE_EXTERNAL_IMPORT (0)
+// HIL_MODULES (set by the configuration): import finds helper modules sent
+// with the program in a bundle blob (hil_modules.c). Off, import finds only
+// built-in modules.
+#ifndef HIL_MODULES
+#define HIL_MODULES (0)
+#endif
+#define MICROPY_ENABLE_EXTERNAL_IMPORT (HIL_MODULES)
 #define MICROPY_READER_POSIX (0)
+#if HIL_MODULES
+#define MICROPY_HAS_FILE_READER (1)
+#endif
 #define MICROPY_STACK_CHECK (1)
 #define MICROPY_ENABLE_SOURCE_LINE (1)
 #define MICROPY_PY_SYS_STDFILES (0)

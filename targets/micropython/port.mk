@@ -31,6 +31,7 @@ ifeq ($(APP),booter)
 SRC_C = \
 	common/hil_booter.c \
 	micropython/hil_run.c \
+	micropython/hil_modules.c \
 	micropython/gccollect.c \
 
 else ifeq ($(APP),repl)

@@ -12,3 +12,5 @@
 #define MICROPY_PY_BUILTINS_NEXT2 (1)
 #define MICROPY_PY_ALL_INPLACE_SPECIAL_METHODS (1)
 #define MICROPY_PY_BUILTINS_RANGE_BINOP (1)
+// Helper modules sent with a program are importable (hil_modules.c).
+#define HIL_MODULES (1)

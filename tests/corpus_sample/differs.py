@@ -1,0 +1,2 @@
+# Prints something its .exp does not expect: a failure.
+print("actual")

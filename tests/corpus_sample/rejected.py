@@ -1,0 +1,3 @@
+# mpy-cross rejects this.
+def broken(:
+    pass

@@ -1,0 +1,6 @@
+# A helper module, and a script of the corpus too.
+def triple(x):
+    return 3 * x
+
+
+print("helper", triple(1))

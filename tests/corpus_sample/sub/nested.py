@@ -1,0 +1,1 @@
+print("nested", [i * i for i in range(4)])

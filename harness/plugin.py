@@ -22,7 +22,7 @@ from .errors import HarnessError, InfrastructureError
 from .inventory import Board, load_inventory, select_board
 from .journal import Journal
 from .paths import cache_dir
-from .reporting import case_recorder
+from .reporting import case_recorder, configure_outputs
 from .session import SuiteRun, Toolchain
 from .targets import load_target
 from .timing import write_report
@@ -174,6 +174,7 @@ class HilState:
             run.stop()
 
 
+@pytest.hookimpl(tryfirst=True)  # before allure-pytest and junitxml read their options
 def pytest_configure(config):
     config.addinivalue_line("markers", "hil_case(id, target): a bytecode-hil conformance case on a target")
     config.addinivalue_line("markers", "hil_infra: needs emulators or boards beyond the host")
@@ -182,6 +183,7 @@ def pytest_configure(config):
     except HarnessError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[state_key] = state
+    configure_outputs(config, state)
     _keep_pytest_cache_out_of_corpora(config, state)
     named = [str(c.root) for c in state.named_corpora if str(c.root) not in config.args]
     if named:

@@ -27,8 +27,8 @@ from .allure_files import CATEGORIES, write_categories, write_environment
 from .matrix import INFRASTRUCTURE, write_matrix
 from .recorder import NULL_RECORDER, Recorder, StepOutcome
 
-DEFAULT_RESULTS = Path("reports") / "allure-results"
-DEFAULT_JUNIT = Path("reports") / "junit.xml"
+RESULTS_FOLDER = "allure-results"  # in the run's reports/ folder
+JUNIT_FILE = "junit.xml"
 _KINDS = {  # recorder kind: allure attachment type and extension
     "text": ("text/plain", "txt"), "diff": ("text/plain", "diff"), "json": ("application/json", "json"),
     "csv": ("text/csv", "csv"), "markdown": ("text/markdown", "md"), "png": ("image/png", "png"),
@@ -39,30 +39,34 @@ def _listener(config):
     return config.pluginmanager.get_plugin("allure_listener")
 
 
-def runs_cases(config) -> bool:
-    """Whether the run's paths hold conformance cases (so `pytest tests/` leaves reports/ alone)."""
-    roots = [Path(config.rootpath, r).resolve() for r in config.getini("hil_case_roots")]
+def runs_cases(config, state) -> bool:
+    """Whether the run's paths hold conformance cases or corpus scripts (so
+    `pytest tests/` leaves reports/ alone)."""
+    if state.corpora:
+        return True
     for arg in config.args:
         path = Path(config.invocation_params.dir, str(arg).split("::")[0]).resolve()
-        if any(path == root or root in path.parents or path in root.parents for root in roots):
+        if any(path == root or root in path.parents or path in root.parents for root in state.case_roots):
             return True
     return False
 
 
-@pytest.hookimpl(tryfirst=True)  # before allure-pytest and junitxml read their options
-def pytest_configure(config):
-    if not runs_cases(config) or os.environ.get("HIL_NO_REPORTS") or config.option.collectonly:
+def configure_outputs(config, state) -> None:
+    """Default the Allure results folder and the JUnit file to the run's
+    reports/ folder. Called by the main plugin's pytest_configure (tryfirst),
+    once its state exists and before allure-pytest and junitxml read them."""
+    if not runs_cases(config, state) or os.environ.get("HIL_NO_REPORTS") or config.option.collectonly:
         return
-    reports = config.rootpath
+    reports = state.reports_dir
     if not getattr(config.option, "allure_report_dir", None):
-        results = reports / DEFAULT_RESULTS
+        results = reports / RESULTS_FOLDER
         # One run, one set of results: the report carries history, not this
         # folder. A resumed run keeps the results of the cases it skips.
         if not hasattr(config, "workerinput") and not config.getoption("resume", False) and results.is_dir():
             shutil.rmtree(results)
         config.option.allure_report_dir = str(results)
     if not getattr(config.option, "xmlpath", None) and not hasattr(config, "workerinput"):
-        config.option.xmlpath = str(reports / DEFAULT_JUNIT)
+        config.option.xmlpath = str(reports / JUNIT_FILE)
 
 
 class AllureRecorder(Recorder):
@@ -212,7 +216,7 @@ class RunReports:
         write_environment(results_dir, self.environments, state.targets)
         if len(state.targets) > 1 and (state.records or self.infrastructure):
             files = write_matrix(self.infrastructure + state.records, state.targets,
-                                 self.config.rootpath / "reports")
+                                 state.reports_dir)
             self._attach_globally(files)
             self.matrix_files = files
 
@@ -248,4 +252,4 @@ def pytest_sessionstart(session):
         config.pluginmanager.register(RunReports(config), "bytecode-hil-run-reports")
 
 
-__all__ = ["AllureRecorder", "CATEGORIES", "case_recorder", "runs_cases"]
+__all__ = ["AllureRecorder", "CATEGORIES", "case_recorder", "configure_outputs", "runs_cases"]

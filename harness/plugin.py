@@ -223,6 +223,9 @@ class CaseItem(pytest.Item):
         self.target = target
         self.run_for: SuiteRun | None = None
         self.result: CaseResult | None = None
+        # A case requests no fixtures; plugins that read an item's fixture
+        # names (labgrid's does, in its setup hook) find none.
+        self.fixturenames: list[str] = []
 
     def setup(self):
         # Build and bring-up failures surface here, as errors, not as case failures.

@@ -7,6 +7,7 @@ runs the same source against a real coordinator and exporter.
 
 from __future__ import annotations
 
+import importlib.util
 import signal
 import sys
 
@@ -15,6 +16,11 @@ import pytest
 from harness.boardsources import open_source, source_name, worker_index
 from harness.boardsources.labgrid import LabgridClient, LabgridSource, PlaceInfo, serial_url
 from harness.errors import ConfigError, InfrastructureError
+
+
+# Nested runs without labgrid's own pytest plugin (where it is installed):
+# it keeps process-wide state that a second in-process session trips over.
+NESTED = ("-p", "no:cacheprovider", "-p", "no:labgrid")
 
 
 class FakeLabgrid:
@@ -105,7 +111,7 @@ def test_place_becomes_a_board(farm):
     client = made[0]
     assert client.coordinator == "coord:20408"
     assert board.name == "farm-g030-1" and board.target == "g030"
-    assert board.options == {"probe": "066DFF1", "port": "rfc2217://exp1:20001", "baud": 115200}
+    assert board.options == {"probe": "066DFF1", "port": "rfc2217://exp1:20001?ign_set_control", "baud": 115200}
     assert "labgrid place farm-g030-1" in board.origin
     assert client.log == ["acquire farm-g030-1"]
     source.release()
@@ -191,7 +197,7 @@ def test_bad_tag_value_names_the_place(farm):
 
 
 def test_serial_url_protocols():
-    assert serial_url("h", 5, "rfc2217") == "rfc2217://h:5"
+    assert serial_url("h", 5, "rfc2217") == "rfc2217://h:5?ign_set_control"
     assert serial_url("h", 5, "raw") == "socket://h:5"
     with pytest.raises(ConfigError, match="speaks 'telnet'"):
         serial_url("h", 5, "telnet")
@@ -204,13 +210,32 @@ def test_without_labgrid_the_error_says_how_to_install(monkeypatch):
     assert "bytecode-hil[labgrid]" in str(err.value)
 
 
+@pytest.mark.skipif(importlib.util.find_spec("labgrid") is not None,
+                    reason="shows the error of a machine without labgrid; labgrid is installed here")
 def test_pytest_run_with_lg_env_and_no_labgrid(pytester, monkeypatch):
     """The plugin's --lg-env (labgrid absent) reaches the source: a clear error per case, no traceback."""
     monkeypatch.setitem(sys.modules, "labgrid", None)
     pytester.makepyprojecttoml('[tool.pytest.ini_options]\nhil_case_roots = ["cases"]\n')
     pytester.mkdir("cases")
     (pytester.path / "cases" / "hello.py").write_text("print('hi')\n")
-    result = pytester.runpytest_inprocess("--target=g030", "--lg-env=farm.yaml", "-p", "no:cacheprovider")
+    monkeypatch.setenv("LG_ENV", "farm.yaml")
+    result = pytester.runpytest_inprocess("--target=g030", *NESTED)
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*INFRASTRUCTURE: --lg-env farm.yaml: labgrid is not installed*",
                                  "*pip install ?bytecode-hil?labgrid??*"])
+
+
+def test_pytest_run_releases_the_place_when_the_board_fails(pytester, farm, monkeypatch):
+    """Acquired at the first case, released at the end although bring-up failed."""
+    source, made = farm
+    pytester.makepyprojecttoml('[tool.pytest.ini_options]\nhil_case_roots = ["cases"]\n')
+    pytester.mkdir("cases")
+    for name in ("a", "b"):
+        (pytester.path / "cases" / f"{name}.py").write_text("print('hi')\n")
+    # a probe that is not attached: the pyOCD launcher fails the bring-up
+    monkeypatch.setenv("LG_ENV", "farm.yaml")
+    result = pytester.runpytest_inprocess("--target=g030", "--probe=NO-SUCH-PROBE", *NESTED)
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(["*INFRASTRUCTURE:*"])
+    assert len(made) == 1  # one source for the run, one acquisition for both cases
+    assert made[0].log == ["acquire farm-g030-1", "release farm-g030-1"] and made[0].closed

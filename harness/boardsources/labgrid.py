@@ -9,7 +9,8 @@ places that serves it (pytest-xdist worker N the Nth), acquires it, and
 builds a ``Board`` from it:
 
 - ``port``: the place's ``NetworkSerialPort`` as a pyserial URL,
-  ``rfc2217://host:port`` (or ``socket://host:port`` for raw TCP);
+  ``rfc2217://host:port?ign_set_control`` (or ``socket://host:port`` for
+  raw TCP);
 - the other board keys of the inventory (``probe``, ``pack``, ``baud``,
   ``firmware``, ...): from the place's tags (``labgrid-client set-tags
   probe=...``), then the labgrid target's ``options`` in the environment
@@ -136,10 +137,20 @@ class LabgridClient:
 
     def describe(self, role: str, place: str) -> PlaceInfo:
         from labgrid.exceptions import NoResourceFoundError
+        from labgrid.remote.client import Error
         from labgrid.resource import NetworkSerialPort
+        from labgrid.resource.remote import RemotePlaceManager
 
         _, tags = self.holder(place)
-        target = self.env.get_target(role)
+        # The RemotePlace resolves its resources through our session, as
+        # labgrid-client does: the coordinator takes one stream per client.
+        manager = RemotePlaceManager.get()
+        manager.session, manager.loop = self.session, self.session.loop
+        try:
+            target = self.env.get_target(role)
+        except Error as exc:
+            raise InfrastructureError(f"labgrid place {place}: {exc}",
+                                      f"see `labgrid-client -p {place} show`") from None
         try:
             port = target.get_resource(NetworkSerialPort, wait_avail=False)
         except NoResourceFoundError:
@@ -161,7 +172,9 @@ class LabgridClient:
 def serial_url(host: str, port: int, protocol: str) -> str:
     """A pyserial URL for a labgrid NetworkSerialPort."""
     if protocol == "rfc2217":
-        return f"rfc2217://{host}:{port}"
+        # ser2net (what labgrid's exporter runs) does not answer SET_CONTROL
+        # the way stock pyserial waits for: without this, opening times out.
+        return f"rfc2217://{host}:{port}?ign_set_control"
     if protocol == "raw":
         return f"socket://{host}:{port}"
     raise ConfigError(f"the place's NetworkSerialPort speaks {protocol!r}",

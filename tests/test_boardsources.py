@@ -239,3 +239,26 @@ def test_pytest_run_releases_the_place_when_the_board_fails(pytester, farm, monk
     result.stdout.fnmatch_lines(["*INFRASTRUCTURE:*"])
     assert len(made) == 1  # one source for the run, one acquisition for both cases
     assert made[0].log == ["acquire farm-g030-1", "release farm-g030-1"] and made[0].closed
+
+
+@pytest.mark.skipif(importlib.util.find_spec("labgrid") is None,
+                    reason="reads the file with labgrid, which is not installed (pip install '.[labgrid]')")
+def test_example_environment_file_loads_in_labgrid():
+    from harness.paths import CASES_DIR
+
+    client = LabgridClient(str(CASES_DIR.parent / "docs" / "examples" / "labgrid-env.yaml"))
+    assert [(role, place, options.get("target")) for role, place, options in client.roles()] == [
+        ("g030-1", "hil-g030-1", "g030"), ("g030-2", "hil-g030-2", "g030"), ("esp32-1", "hil-esp32-1", "esp32")]
+    assert client.address == "labgrid.example.lan:20408"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("labgrid") is None,
+                    reason="reads the file with labgrid, which is not installed (pip install '.[labgrid]')")
+def test_example_exporter_file_loads_in_labgrid(capsys):
+    from labgrid.remote.config import ResourceConfig
+
+    from harness.paths import CASES_DIR
+
+    data = ResourceConfig(str(CASES_DIR.parent / "docs" / "examples" / "labgrid-exporter.yaml")).data
+    assert sorted(data) == ["esp32-1", "g030-1", "g030-2"]
+    assert all(group["USBSerialPort"]["speed"] == 115200 for group in data.values())

@@ -58,32 +58,10 @@ if [ "$job" = board ] && [ -n "${LG_ENV:-}" ] && ! "$PY" -c "import labgrid" 2>/
     .venv/bin/pip install -q -e '.[labgrid]' || { log "error: could not install labgrid"; exit 2; }
 fi
 
-# What the journal says: "unfinished" (a run that did not end), "infrastructure N"
-# (N cases to run again), or "done".
+# Where the journal's run stands: none, unfinished, "infrastructure N" or done
+# (harness/journal.py: run_state).
 journal_state() {
-    "$PY" - "$journal" <<'EOF'
-import json, sys
-ended, infra = True, {}
-try:
-    lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
-except FileNotFoundError:
-    print("none"); sys.exit()
-for line in lines:
-    try:
-        entry = json.loads(line)
-    except ValueError:
-        continue  # the line being written when a run was killed
-    if "journal" in entry or "resumed" in entry:
-        ended = False
-    elif "complete" in entry:
-        ended = True
-    elif "nodeid" in entry:
-        if entry.get("verdict") == "infrastructure":
-            infra[entry["nodeid"]] = True
-        else:
-            infra.pop(entry["nodeid"], None)
-print("unfinished" if not ended else f"infrastructure {len(infra)}" if infra else "done")
-EOF
+    "$PY" -c 'import sys; from harness.journal import run_state; print(run_state(sys.argv[1]))' "$journal"
 }
 
 resume=()

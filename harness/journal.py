@@ -79,3 +79,32 @@ class Journal:
         self._file.write(json.dumps(entry) + "\n")
         self._file.flush()
         os.fsync(self._file.fileno())  # on disk before the next case starts
+
+
+def run_state(path: Path) -> str:
+    """Where the journal's run stands, for a script deciding whether to resume:
+    ``none`` (no journal), ``unfinished`` (the run did not end: killed, a lost
+    machine), ``infrastructure N`` (it ended with N cases to run again), or
+    ``done``."""
+    path = Path(path)
+    if not path.exists():
+        return "none"
+    ended, rerun = True, set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # the line being written when the run was killed
+            if "journal" in entry or "resumed" in entry:
+                ended = False
+            elif "complete" in entry:
+                ended = True
+            elif "nodeid" in entry:
+                if entry.get("verdict") in FINISHED:
+                    rerun.discard(entry["nodeid"])
+                else:
+                    rerun.add(entry["nodeid"])
+    if not ended:
+        return "unfinished"
+    return f"infrastructure {len(rerun)}" if rerun else "done"

@@ -79,7 +79,7 @@ fi
 
 pytest_args=(--target="$targets" -ra --junitxml=reports/junit.xml)
 if [ "$workers" -gt 1 ]; then
-    # worksteal: perf cases take far longer than the rest, and an idle worker takes them over
+    # worksteal: a case that times out holds its worker; the other takes over its queue
     pytest_args+=(-n "$workers" --dist worksteal)
 fi
 

@@ -150,21 +150,56 @@ def test_no_place_for_the_target(farm):
         source.board("qemu-m0", 0, {})
 
 
-def test_place_taken_by_someone_else_is_a_clear_error(farm):
+def test_a_place_someone_holds_is_passed_over(farm):
     source, made = farm
-    source._client().places["farm-g030-1"] = ("desk-7/anna", {"target": "g030"}, ("e", 1, "rfc2217", 115200))
+    client = source._client()
+    client.places["farm-g030-1"] = ("desk-7/anna", {"target": "g030"}, ("e", 1, "rfc2217", 115200))
+    assert source.board("g030", 0, {}).name == "farm-g030-2"
+    assert client.log == ["acquire farm-g030-2"]
+    source.release()
+    assert client.places["farm-g030-1"][0] == "desk-7/anna"  # never taken from her
+
+
+def test_every_place_taken_is_a_clear_error(farm):
+    source, made = farm
+    client = source._client()
+    client.places["farm-g030-1"] = ("desk-7/anna", {"target": "g030"}, ("e", 1, "rfc2217", 115200))
+    client.places["farm-g030-2"] = ("ci-runner/hil", {"target": "g030"}, ("e", 2, "rfc2217", 115200))
     with pytest.raises(InfrastructureError) as err:
         source.board("g030", 0, {})
-    assert "acquired by desk-7/anna" in str(err.value) and "wait until it is released" in str(err.value)
-    assert made[0].log == []
+    text = str(err.value)
+    assert "every g030 place of farm.yaml is taken: farm-g030-1 by desk-7/anna, farm-g030-2 by ci-runner/hil" in text
+    assert "a run that died?" in text and "`labgrid-client -p farm-g030-2 release`" in text
+    assert client.log == []
 
 
-def test_place_left_held_by_us_says_how_to_release(farm):
+def test_a_place_taken_between_look_and_acquire_is_passed_over(farm):
     source, made = farm
-    source._client().places["farm-g030-1"] = ("ci-runner/hil", {}, ("e", 1, "rfc2217", 115200))
-    with pytest.raises(InfrastructureError, match="a run that died") as err:
+    client = source._client()
+    real_acquire = client.acquire
+
+    def lose_the_race(place):
+        if place == "farm-g030-2":  # someone got there first
+            _, tags, serial = client.places[place]
+            client.places[place] = ("desk-9/bo", tags, serial)
+            raise InfrastructureError(f"could not acquire labgrid place {place}: taken")
+        real_acquire(place)
+
+    client.acquire = lose_the_race
+    assert source.board("g030", 1, {}).name == "farm-g030-1"  # worker 1 starts at the 2nd, wraps round
+    source.release()
+
+
+def test_a_failed_board_gives_back_only_its_own_place(farm):
+    source, made = farm
+    client = source._client()
+    esp = source.board("esp32", 0, {})
+    client.offline.add("farm-g030-1")
+    with pytest.raises(InfrastructureError, match="offline"):
         source.board("g030", 0, {})
-    assert "labgrid-client -p farm-g030-1 release" in str(err.value)
+    assert source.held == [esp.name]  # the esp32 run goes on with its board
+    source.release()
+    assert client.places["farm-esp32"][0] == ""
 
 
 def test_offline_serial_port_releases_the_place(farm):

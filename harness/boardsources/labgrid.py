@@ -4,9 +4,9 @@ The labgrid environment file (``--lg-env``, $LG_ENV) names one labgrid
 target per board a run may take, each holding a ``RemotePlace``; the
 coordinator's address comes from ``--lg-coordinator``, the file's
 ``options: coordinator_address`` or $LG_COORDINATOR (labgrid's own rules).
-For a target (``--target``) the source takes the first of the file's
-places that serves it (pytest-xdist worker N the Nth), acquires it, and
-builds a ``Board`` from it:
+For a target (``--target``) the source takes the first free place of the
+file that serves it (pytest-xdist worker N starts looking at the Nth),
+acquires it, and builds a ``Board`` from it:
 
 - ``port``: the place's ``NetworkSerialPort`` as a pyserial URL,
   ``rfc2217://host:port?ign_set_control`` (or ``socket://host:port`` for
@@ -221,23 +221,39 @@ class LabgridSource:
         if index >= len(candidates):
             raise ConfigError(f"{index + 1} workers want a {target} board; {self.env_path} names "
                               f"{len(candidates)} place(s) for it", "run fewer workers (-n) or add places")
-        role, place, options = candidates[index]
-        holder, _ = client.holder(place)
-        if holder:
-            mine = holder == client.me()
-            raise InfrastructureError(
-                f"labgrid place {place} is acquired by {holder}" + (" (you: a run that died?)" if mine else ""),
-                f"release it with `labgrid-client -p {place} release`" if mine else
-                "wait until it is released, or name another place in the environment file")
+        # Worker N starts at the Nth place and goes on round the list: a
+        # place someone holds is passed over, and two workers never race for
+        # one, since the coordinator grants each acquisition to one client.
         self._catch_sigterm()
-        client.acquire(place)
-        self.held.append(place)
-        try:
-            info = client.describe(role, place)
-            return self._make_board(target, place, options, info, overrides)
-        except BaseException:
-            self.release()
-            raise
+        held_by = []
+        for role, place, options in candidates[index:] + candidates[:index]:
+            holder, _ = client.holder(place)
+            if not holder:
+                try:
+                    client.acquire(place)
+                except InfrastructureError:
+                    holder, _ = client.holder(place)  # taken between our look and our request
+                    if not holder:
+                        raise
+            if holder:
+                held_by.append((place, holder))
+                continue
+            self.held.append(place)
+            try:
+                info = client.describe(role, place)
+                return self._make_board(target, place, options, info, overrides)
+            except BaseException:
+                self._give_back(place)
+                raise
+        me = client.me()
+        ours = [place for place, holder in held_by if holder == me]
+        raise InfrastructureError(
+            f"every {target} place of {self.env_path} is taken: "
+            + ", ".join(f"{place} by {holder}" + (" (this host and user: another worker, or a run that died?)"
+                                                      if holder == me else "")
+                        for place, holder in held_by),
+            "release yours with " + ", ".join(f"`labgrid-client -p {p} release`" for p in ours) if ours else
+            "wait until one is released, or add places to the environment file")
 
     def _make_board(self, target: str, place: str, options: dict, info: PlaceInfo, overrides: dict) -> Board:
         origin = f"labgrid place {place} ({self.env_path})"
@@ -268,7 +284,15 @@ class LabgridSource:
                 signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
             signal.signal(signal.SIGTERM, _raise_interrupt)
 
+    def _give_back(self, place: str) -> None:
+        self.held.remove(place)
+        try:
+            self.client.release(place)
+        except InfrastructureError as exc:
+            print(f"bytecode-hil: {exc}", file=sys.stderr)
+
     def release(self) -> None:
+        """Give every place back and close the session; safe to call twice."""
         problems = []
         while self.held:
             place = self.held.pop()

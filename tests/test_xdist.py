@@ -1,0 +1,45 @@
+"""pytest-xdist: each worker runs its own QEMU, both share the cases, and
+every QEMU is gone when the run ends. (Speed is measured in bench/, not here.)"""
+
+import json
+import os
+import subprocess
+import sys
+
+
+def qemus_under(folder) -> list[str]:
+    """Command lines of running QEMUs whose serial socket lives below ``folder``."""
+    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if line.startswith("qemu-system") and str(folder) in line]
+
+
+def test_two_workers_two_qemus_same_verdicts_none_left(pytester, tmp_path):
+    pytester.makeini("[pytest]\nhil_case_roots = mycases\n")
+    cases = pytester.path / "mycases"
+    cases.mkdir()
+    for i in range(8):
+        (cases / f"case{i}.py").write_text(f"print({i} * 7, 'x' * {i})\n")
+    (cases / "wrong.py").write_text("print('actual')\n")
+    (cases / "wrong.exp").write_text("# differs on purpose\nexpected\n")
+    # Each QEMU's serial socket goes below TMPDIR: a fresh one tells this run's QEMUs from others'.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+
+    def run(*args):
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--target=qemu-m0", "-v",
+                               f"--hil-journal={pytester.path / 'journal.jsonl'}", *args, "mycases"],
+                              cwd=pytester.path, env=env, capture_output=True, text=True, timeout=600)
+        results = sorted((r["case"], r["verdict"]) for r in map(json.loads, (
+            pytester.path / "reports" / "results-qemu-m0.jsonl").read_text().splitlines()))
+        return proc, results
+
+    serial, serial_results = run("-p", "no:xdist")
+    parallel, parallel_results = run("-n", "2", "--dist", "worksteal")
+    assert serial.returncode == parallel.returncode == 1, parallel.stdout[-3000:]
+    assert parallel_results == serial_results and len(parallel_results) == 9
+    assert ("wrong", "fail") in parallel_results
+    # both workers ran cases, so both brought up a QEMU
+    assert "[gw0]" in parallel.stdout and "[gw1]" in parallel.stdout
+    assert "qemu-m0: 8 pass, 1 fail" in parallel.stdout
+    assert qemus_under(scratch) == []

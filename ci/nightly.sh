@@ -58,10 +58,11 @@ if [ "$job" = board ] && [ -n "${LG_ENV:-}" ] && ! "$PY" -c "import labgrid" 2>/
     .venv/bin/pip install -q -e '.[labgrid]' || { log "error: could not install labgrid"; exit 2; }
 fi
 
-# Where the journal's run stands: none, unfinished, "infrastructure N" or done
-# (harness/journal.py: run_state).
+# Where the journal's run stands: none, other (another job's), unfinished,
+# "infrastructure N" or done (harness/journal.py: run_state).
 journal_state() {
-    "$PY" -c 'import sys; from harness.journal import run_state; print(run_state(sys.argv[1]))' "$journal"
+    "$PY" -c 'import sys; from harness.journal import run_state
+print(run_state(sys.argv[1], sys.argv[2].split(",")))' "$journal" "$targets"
 }
 
 resume=()
@@ -95,7 +96,7 @@ while :; do
         0) break ;;
         4|5) log "error: pytest was not given a run it could make (exit $rc)"; exit 2 ;;
     esac
-    [ "$state" = none ] && { log "error: the run ended before its first case (exit $rc)"; break; }
+    case $state in none|other) log "error: the run ended before its first case (exit $rc)"; break ;; esac
     if [ "$attempt" -ge "$attempts" ]; then break; fi
     case $state in
         unfinished|"infrastructure "*) ;;

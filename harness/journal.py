@@ -81,14 +81,17 @@ class Journal:
         os.fsync(self._file.fileno())  # on disk before the next case starts
 
 
-def run_state(path: Path) -> str:
+def run_state(path: Path, targets: list[str] | None = None) -> str:
     """Where the journal's run stands, for a script deciding whether to resume:
-    ``none`` (no journal), ``unfinished`` (the run did not end: killed, a lost
-    machine), ``infrastructure N`` (it ended with N cases to run again), or
-    ``done``."""
+    ``none`` (no journal), ``other`` (a run on other targets than ``targets``),
+    ``unfinished`` (the run did not end: killed, a lost machine),
+    ``infrastructure N`` (it ended with N cases to run again), or ``done``."""
     path = Path(path)
     if not path.exists():
         return "none"
+    header, _ = Journal(path, targets or []).read()
+    if targets is not None and header.get("targets") != targets:
+        return "other"
     ended, rerun = True, set()
     with open(path, encoding="utf-8") as f:
         for line in f:

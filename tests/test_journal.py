@@ -106,6 +106,8 @@ def test_run_state_tells_a_script_whether_to_resume(tmp_path):
     j.record({"nodeid": "a::g030", "verdict": "pass"})
     j.record({"nodeid": "b::g030", "verdict": "infrastructure"})
     assert run_state(path) == "unfinished"  # killed before its end
+    assert run_state(path, ["g030"]) == "unfinished"
+    assert run_state(path, ["host32", "qemu-m0"]) == "other"  # another job's journal
     j.finish({"pass": 1})
     assert run_state(path) == "infrastructure 1"
     resumed = Journal(path, ["g030"])

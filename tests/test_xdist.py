@@ -43,3 +43,31 @@ def test_two_workers_two_qemus_same_verdicts_none_left(pytester, tmp_path):
     assert "[gw0]" in parallel.stdout and "[gw1]" in parallel.stdout
     assert "qemu-m0: 8 pass, 1 fail" in parallel.stdout
     assert qemus_under(scratch) == []
+
+
+def _build_in_worker(args):
+    from harness.build import BuildSpec, build
+    from harness.vmsource import VMSource
+
+    project, cache = args
+    spec = BuildSpec("once", project, "Makefile", product="out.bin", inputs=(project / "src.c",))
+    source = VMSource(project, "0" * 64, "test")
+    return build(spec, source, cache).ran_make
+
+
+def test_workers_wanting_one_build_make_it_once(tmp_path):
+    """Two workers asking for the same build at once: one runs make, the other
+    waits for it and finds it done."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "src.c").write_text("int x;\n")
+    # A slow make that counts its runs.
+    (project / "Makefile").write_text("all:\n\techo run >> $(BUILD)/../make-runs\n\tsleep 1\n"
+                                      "\tcp src.c $(BUILD)/out.bin\n")
+    cache = tmp_path / "cache"
+    with ProcessPoolExecutor(2) as pool:
+        ran = list(pool.map(_build_in_worker, [(project, cache)] * 2))
+    assert sorted(ran) == [False, True]
+    assert (cache / "build" / "make-runs").read_text() == "run\n"

@@ -2,15 +2,17 @@
 
     python tools/labgrid_e2e.py        (from a virtualenv with bytecode-hil[labgrid])
 
-Starts, all on 127.0.0.1: a labgrid coordinator; QEMU running the qemu-m0
-booter with its UART on a pseudo-terminal; a labgrid exporter that exports
-that terminal as a RawSerialPort, which it serves over RFC 2217 through
-ser2net. It makes a place matching the port, then, through
-``LabgridSource`` exactly as a run with ``--lg-env`` does: acquires the
-place, opens the ``rfc2217://`` URL it gives, runs cases/ints through the
+Starts, all on 127.0.0.1: a labgrid coordinator; two QEMUs running the
+qemu-m0 booter, each with its UART on a pseudo-terminal (two "boards"); a
+labgrid exporter that exports both terminals as RawSerialPorts, which it
+serves over RFC 2217 through ser2net. It makes one place per port, then,
+through ``LabgridSource`` exactly as a run with ``--lg-env`` does: acquires
+a place, opens the ``rfc2217://`` URL it gives, runs cases/ints through the
 booter protocol and compares each output with CPython's, and releases the
-place. Then the failure paths: a place someone else holds, a coordinator
-that is not there. Prints what it saw; exits 1 if anything was wrong.
+place; runs two worker processes at once, as ``pytest -n 2`` does, which
+must take one place each; and goes through the failure paths: a place
+someone else holds, both held, a coordinator that is not there. Prints
+what it saw; exits 1 if anything was wrong.
 
 Needs: labgrid (its coordinator, exporter and client commands beside this
 Python), ser2net (Debian: apt-get install ser2net) and qemu-system-arm.
@@ -91,7 +93,51 @@ def client(coordinator: str, *args: str, env=None) -> subprocess.CompletedProces
                           text=True, env={**os.environ, **(env or {})}, timeout=60)
 
 
+def run_cases(board, tc, cases) -> list[str]:
+    """Run ``cases`` on the board's serial port through the booter protocol;
+    the problems found (an output that is not CPython's)."""
+    problems = []
+    link = SerialLink(board.options["port"], board.options.get("baud", 115200))
+    try:
+        booter = BooterClient(link)
+        info = booter.hello()
+        print(f"device over {board.options['port']}: {str(info)[:100]}...")
+        oracle = Oracle(tc.cache)
+        matched = 0
+        started = time.monotonic()
+        for case in cases:
+            blob = tc.compiler.compile(case.source, case.filename)
+            record = booter.run(blob, 10)
+            error = last_error_line(record.trace) if record.status == "exception" else ""
+            got = observable(record.output.decode("utf-8", "replace"), error)
+            want = oracle.expected(case).text
+            if record.status in ("ok", "exception") and got == want:
+                matched += 1
+            else:
+                problems.append(f"{case.id}: {record.status}, output {got!r}, CPython {want!r}")
+        print(f"{len(cases)} cases over RFC 2217: {matched} matched CPython in {time.monotonic() - started:.2f} s")
+    finally:
+        link.close()
+    return problems
+
+
+def worker(index: int, env_file: str) -> int:
+    """One pytest-xdist worker's part: take a board, run a few cases, give it back."""
+    tc = Toolchain.prepare()
+    source = LabgridSource({"lg_env": env_file})
+    try:
+        board = source.board("g030", index, {})
+        print(f"worker {index}: took {board.name} ({board.options['port']})")
+        problems = run_cases(board, tc, discover(CASES_DIR / "ints")[:5])
+    finally:
+        source.release()
+    print(f"worker {index}: " + ("ok" if not problems else "; ".join(problems)))
+    return 1 if problems else 0
+
+
 def main() -> int:
+    if sys.argv[1:2] == ["--worker"]:
+        return worker(int(sys.argv[2]), sys.argv[3])
     for tool in ("labgrid-coordinator", "labgrid-exporter", "labgrid-client"):
         if not (BIN / tool).exists():
             raise SystemExit(f"labgrid e2e: {tool} is not beside {sys.executable}; "
@@ -107,80 +153,86 @@ def main() -> int:
         target = load_target("qemu-m0")
         firmware = tc.profile.build_firmware(target, tc.source, tc.cache).product
 
-        # The "board": QEMU with the booter's UART on a pseudo-terminal.
-        qemu_cmd = QemuLauncher(target, firmware, tmp).command("unused")
-        qemu_cmd[qemu_cmd.index("-chardev") + 1] = "pty,id=hil"
-        qemu = procs.start("qemu", qemu_cmd)
-        pty = wait_for("QEMU's pseudo-terminal", lambda: (re.findall(
-            r"char device redirected to (/dev/pts/\d+)", (tmp / "qemu.log").read_text()) or [None])[0])
-        print(f"QEMU (qemu-m0 booter) pid {qemu.pid}, UART on {pty}")
+        # The "boards": QEMUs with the booter's UART on a pseudo-terminal each.
+        ptys = []
+        for n in (1, 2):
+            qemu_cmd = QemuLauncher(target, firmware, tmp).command("unused")
+            qemu_cmd[qemu_cmd.index("-chardev") + 1] = "pty,id=hil"
+            qemu = procs.start(f"qemu{n}", qemu_cmd)
+            ptys.append(wait_for("QEMU's pseudo-terminal", lambda: (re.findall(
+                r"char device redirected to (/dev/pts/\d+)", (tmp / f"qemu{n}.log").read_text()) or [None])[0]))
+            print(f"board {n}: QEMU (qemu-m0 booter) pid {qemu.pid}, UART on {ptys[-1]}")
 
         # The coordinator keeps places.yaml in its working folder: the scratch one.
         procs.start("coordinator", [str(BIN / "labgrid-coordinator"), "-l", coordinator], cwd=tmp)
         wait_for("the coordinator", lambda: client(coordinator, "places").returncode == 0)
-        (tmp / "exporter.yaml").write_text(f"hil:\n  RawSerialPort:\n    port: {pty}\n    speed: 115200\n")
+        (tmp / "exporter.yaml").write_text("".join(
+            f"hil{n}:\n  RawSerialPort:\n    port: {pty}\n    speed: 115200\n" for n, pty in enumerate(ptys, 1)))
         procs.start("exporter", [str(BIN / "labgrid-exporter"), "-c", coordinator, "-n", "e2e",
                                  "--hostname", "127.0.0.1", str(tmp / "exporter.yaml")],
                     env={**os.environ, "PATH": f"/usr/sbin:{os.environ.get('PATH', '')}"})
-        wait_for("the exporter's serial port", lambda: "NetworkSerialPort" in client(
-            coordinator, "resources").stdout)
-        for args in (["create"], ["add-match", "e2e/hil/NetworkSerialPort"], ["set-tags", "target=g030"]):
-            done = client(coordinator, "-p", PLACE, *args)
-            if done.returncode != 0:
-                raise SystemExit(f"labgrid-client {' '.join(args)}: {done.stderr}")
-        print(f"coordinator {coordinator}, exporter e2e, place {PLACE} (tag target=g030)")
+        wait_for("the exporter's serial ports", lambda: client(
+            coordinator, "resources").stdout.count("NetworkSerialPort") == 2)
+        for n in (1, 2):
+            for args in (["create"], ["add-match", f"e2e/hil{n}/NetworkSerialPort"], ["set-tags", "target=g030"]):
+                done = client(coordinator, "-p", f"{PLACE}-{n}", *args)
+                if done.returncode != 0:
+                    raise SystemExit(f"labgrid-client {' '.join(args)}: {done.stderr}")
+        print(f"coordinator {coordinator}, exporter e2e, places {PLACE}-1 and {PLACE}-2 (tag target=g030)")
 
         env_file = tmp / "env.yaml"
-        env_file.write_text(f"targets:\n  board-1:\n    resources:\n      RemotePlace:\n        name: {PLACE}\n"
-                            f"options:\n  coordinator_address: '{coordinator}'\n")
+        env_file.write_text("targets:\n" + "".join(
+            f"  board-{n}:\n    resources:\n      RemotePlace:\n        name: {PLACE}-{n}\n" for n in (1, 2))
+            + f"options:\n  coordinator_address: '{coordinator}'\n")
 
         # As a run with --lg-env does.
         source = LabgridSource({"lg_env": str(env_file)})
         board = source.board("g030", 0, {})
         print(f"board: {board.name} ({board.origin}): {board.options}")
-        held = client(coordinator, "-p", PLACE, "show").stdout
+        held = client(coordinator, "-p", board.name, "show").stdout
         if "acquired: None" in held or "acquired:" not in held:
             problems.append(f"the place is not acquired while the run holds it:\n{held}")
-        link = SerialLink(board.options["port"], board.options.get("baud", 115200))
-        try:
-            booter = BooterClient(link)
-            info = booter.hello()
-            print(f"device over {board.options['port']}: {info}")
-            oracle = Oracle(tc.cache)
-            cases = discover(CASES_DIR / "ints")
-            matched = 0
-            started = time.monotonic()
-            for case in cases:
-                blob = tc.compiler.compile(case.source, case.filename)
-                record = booter.run(blob, 10)
-                error = last_error_line(record.trace) if record.status == "exception" else ""
-                got = observable(record.output.decode("utf-8", "replace"), error)
-                want = oracle.expected(case).text
-                if record.status in ("ok", "exception") and got == want:
-                    matched += 1
-                else:
-                    problems.append(f"{case.id}: {record.status}, output {got!r}, CPython {want!r}")
-            took = time.monotonic() - started
-            print(f"cases/ints over RFC 2217: {matched} of {len(cases)} matched CPython in {took:.2f} s")
-        finally:
-            link.close()
+        problems += run_cases(board, tc, discover(CASES_DIR / "ints"))
         source.release()
-        shown = client(coordinator, "-p", PLACE, "show").stdout
+        shown = client(coordinator, "-p", board.name, "show").stdout
         if "acquired: None" not in shown:
             problems.append(f"the place is still acquired after release:\n{shown}")
         else:
             print("released: the coordinator shows the place idle")
 
-        # Someone else holds the place.
+        # Two workers at once, as under pytest -n 2: one place each.
+        workers = [subprocess.Popen([sys.executable, __file__, "--worker", str(n), str(env_file)],
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                   for n in (0, 1)]
+        outputs = [w.communicate(timeout=120)[0] for w in workers]
+        taken = []
+        for n, (w, out) in enumerate(zip(workers, outputs)):
+            lines = [line for line in out.splitlines() if line.startswith("worker")]
+            print("\n".join(lines) or f"worker {n}: no answer:\n{out[-2000:]}")
+            if w.returncode != 0:
+                problems.append(f"worker {n} failed:\n{out[-2000:]}")
+            taken += re.findall(r"took (\S+)", out)
+        if sorted(taken) != [f"{PLACE}-1", f"{PLACE}-2"]:
+            problems.append(f"the two workers took {taken}, not one place each")
+
+        # Someone else holds a place: passed over. Holds both: refused.
         other = {"LG_USERNAME": "someone-else", "LG_HOSTNAME": "desk-7"}
-        client(coordinator, "-p", PLACE, "acquire", env=other)
+        client(coordinator, "-p", f"{PLACE}-1", "acquire", env=other)
+        source = LabgridSource({"lg_env": str(env_file)})
+        got = source.board("g030", 0, {}).name
+        source.release()
+        print(f"{PLACE}-1 held by another: the run took {got}")
+        if got != f"{PLACE}-2":
+            problems.append(f"with {PLACE}-1 held by another the run took {got}")
+        client(coordinator, "-p", f"{PLACE}-2", "acquire", env=other)
         try:
             LabgridSource({"lg_env": str(env_file)}).board("g030", 0, {})
             problems.append("a place held by someone else was handed out")
         except InfrastructureError as exc:
-            print(f"place held by another: {str(exc).splitlines()[0]}")
+            print(f"both held by another: {str(exc).splitlines()[0]}")
         finally:
-            client(coordinator, "-p", PLACE, "release", env=other)
+            for n in (1, 2):
+                client(coordinator, "-p", f"{PLACE}-{n}", "release", env=other)
 
         # No coordinator.
         nowhere = f"127.0.0.1:{free_port()}"

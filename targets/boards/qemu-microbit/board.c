@@ -113,7 +113,7 @@ void hil_board_write(const uint8_t *data, size_t len) {
 // total and restarts TIMER0 from zero. The restart is for QEMU: under -icount
 // a tick (62.5 ns) is not a whole number of instructions (2^N ns each), so
 // without it the tick phase at a reading would depend on how long the booter
-// had polled the UART, and a run's cycles would vary by one. Restarted at each
+// had waited for the UART, and a run's cycles would vary by one. Restarted at each
 // reading, the ticks between two readings depend only on the instructions
 // between them. It loses under a tick of absolute time per reading, which
 // nothing uses. The compare interrupt reads the timer if the firmware has not

@@ -38,6 +38,10 @@ class BuildSpec:
         h.update(source.digest.encode())
         keyed = sorted((k, v) for k, v in self.variables.items() if k not in self.path_variables)
         h.update(json.dumps([self.name, self.makefile, keyed]).encode())
+        # One folder per checkout: make decides by timestamps, so a folder
+        # shared by two checkouts (worktrees beside each other, one cache)
+        # would link objects compiled from the other's sources.
+        h.update(str(Path(self.directory).resolve()).encode())
         # A changed configuration header is a new configuration: MicroPython's
         # generated headers do not always follow it incrementally.
         for path in self.config_files:

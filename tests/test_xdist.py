@@ -71,3 +71,18 @@ def test_workers_wanting_one_build_make_it_once(tmp_path):
         ran = list(pool.map(_build_in_worker, [(project, cache)] * 2))
     assert sorted(ran) == [False, True]
     assert (cache / "build" / "make-runs").read_text() == "run\n"
+
+
+def test_two_checkouts_never_share_a_build_folder(tmp_path):
+    """Worktrees side by side share the cache, not their objects: make would
+    link one checkout's objects into the other's firmware."""
+    from harness.build import BuildSpec
+    from harness.vmsource import VMSource
+
+    source = VMSource(tmp_path, "0" * 64, "test")
+    keys = set()
+    for checkout in ("a", "b", "a"):
+        folder = tmp_path / checkout / "targets"
+        folder.mkdir(parents=True, exist_ok=True)
+        keys.add(BuildSpec("firmware", folder, "Makefile", {"CONFIG": "m0"}).key(source))
+    assert len(keys) == 2

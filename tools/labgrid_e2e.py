@@ -3,19 +3,22 @@
     python tools/labgrid_e2e.py        (from a virtualenv with bytecode-hil[labgrid])
 
 Starts, all on 127.0.0.1: a labgrid coordinator; two QEMUs running the
-qemu-m0 booter, each with its UART on a pseudo-terminal (two "boards"); a
-labgrid exporter that exports both terminals as RawSerialPorts, which it
-serves over RFC 2217 through ser2net. It makes one place per port, then,
+qemu-m0 booter, each with its UART on a pseudo-terminal (two "boards"),
+and esp32-mock-bootloader (an ESP32's ROM bootloader, as esptool sees it)
+on a third; a labgrid exporter that exports the three terminals as
+RawSerialPorts, which it serves over RFC 2217 through ser2net. It makes one place per port, then,
 through ``LabgridSource`` exactly as a run with ``--lg-env`` does: acquires
 a place, opens the ``rfc2217://`` URL it gives, runs cases/ints through the
 booter protocol and compares each output with CPython's, and releases the
 place; runs two worker processes at once, as ``pytest -n 2`` does, which
-must take one place each; and goes through the failure paths: a place
+must take one place each; flashes an image through the ESP32's place with
+the esp32 launcher (esptool); and goes through the failure paths: a place
 someone else holds, both held, a coordinator that is not there. Prints
 what it saw; exits 1 if anything was wrong.
 
 Needs: labgrid (its coordinator, exporter and client commands beside this
-Python), ser2net (Debian: apt-get install ser2net) and qemu-system-arm.
+Python), esp32-mock-bootloader (a harness dependency), ser2net (Debian:
+apt-get install ser2net) and qemu-system-arm.
 Every process it starts is stopped at the end.
 """
 
@@ -32,10 +35,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from harness.boardsources.labgrid import LabgridSource  # noqa: E402
 from harness.cases import discover  # noqa: E402
 from harness.errors import HarnessError, InfrastructureError  # noqa: E402
+from harness.launchers.esptool import EsptoolLauncher  # noqa: E402
 from harness.launchers.qemu import QemuLauncher  # noqa: E402
 from harness.links import SerialLink  # noqa: E402
 from harness.oracle import Oracle, last_error_line, observable  # noqa: E402
@@ -43,9 +48,10 @@ from harness.paths import CASES_DIR  # noqa: E402
 from harness.protocol import BooterClient  # noqa: E402
 from harness.session import Toolchain  # noqa: E402
 from harness.targets import load_target  # noqa: E402
+from test_esptool import esp_image  # noqa: E402  (the tests' synthetic ESP32 image)
 
 BIN = Path(sys.executable).parent
-PLACE = "hil-e2e-qemu"
+PLACE = "hil-e2e"
 
 
 def free_port() -> int:
@@ -162,27 +168,36 @@ def main() -> int:
             ptys.append(wait_for("QEMU's pseudo-terminal", lambda: (re.findall(
                 r"char device redirected to (/dev/pts/\d+)", (tmp / f"qemu{n}.log").read_text()) or [None])[0]))
             print(f"board {n}: QEMU (qemu-m0 booter) pid {qemu.pid}, UART on {ptys[-1]}")
+        # An "ESP32": esp32-mock-bootloader, esptool's ROM bootloader on a pseudo-terminal.
+        mock = procs.start("esp32", [str(BIN / "esp32-mock-bootloader"), "run", "--pty", "--chip", "esp32"])
+        esp_pty = wait_for("the mock ESP32's pseudo-terminal", lambda: (re.findall(
+            r"(/dev/pts/\d+)", (tmp / "esp32.log").read_text()) or [None])[0])
+        print(f"board 3: esp32-mock-bootloader pid {mock.pid}, on {esp_pty}")
 
         # The coordinator keeps places.yaml in its working folder: the scratch one.
         procs.start("coordinator", [str(BIN / "labgrid-coordinator"), "-l", coordinator], cwd=tmp)
         wait_for("the coordinator", lambda: client(coordinator, "places").returncode == 0)
         (tmp / "exporter.yaml").write_text("".join(
-            f"hil{n}:\n  RawSerialPort:\n    port: {pty}\n    speed: 115200\n" for n, pty in enumerate(ptys, 1)))
+            f"{group}:\n  RawSerialPort:\n    port: {pty}\n    speed: 115200\n"
+            for group, pty in [("hil1", ptys[0]), ("hil2", ptys[1]), ("esp", esp_pty)]))
         procs.start("exporter", [str(BIN / "labgrid-exporter"), "-c", coordinator, "-n", "e2e",
                                  "--hostname", "127.0.0.1", str(tmp / "exporter.yaml")],
                     env={**os.environ, "PATH": f"/usr/sbin:{os.environ.get('PATH', '')}"})
         wait_for("the exporter's serial ports", lambda: client(
-            coordinator, "resources").stdout.count("NetworkSerialPort") == 2)
-        for n in (1, 2):
-            for args in (["create"], ["add-match", f"e2e/hil{n}/NetworkSerialPort"], ["set-tags", "target=g030"]):
-                done = client(coordinator, "-p", f"{PLACE}-{n}", *args)
+            coordinator, "resources").stdout.count("NetworkSerialPort") == 3)
+        for place, group, kind in [(f"{PLACE}-1", "hil1", "g030"), (f"{PLACE}-2", "hil2", "g030"),
+                                   (f"{PLACE}-esp32", "esp", "esp32")]:
+            for args in (["create"], ["add-match", f"e2e/{group}/NetworkSerialPort"], ["set-tags", f"target={kind}"]):
+                done = client(coordinator, "-p", place, *args)
                 if done.returncode != 0:
                     raise SystemExit(f"labgrid-client {' '.join(args)}: {done.stderr}")
-        print(f"coordinator {coordinator}, exporter e2e, places {PLACE}-1 and {PLACE}-2 (tag target=g030)")
+        print(f"coordinator {coordinator}, exporter e2e, places {PLACE}-1 and {PLACE}-2 (tag target=g030), "
+              f"{PLACE}-esp32 (tag target=esp32)")
 
         env_file = tmp / "env.yaml"
         env_file.write_text("targets:\n" + "".join(
             f"  board-{n}:\n    resources:\n      RemotePlace:\n        name: {PLACE}-{n}\n" for n in (1, 2))
+            + f"  esp32-1:\n    resources:\n      RemotePlace:\n        name: {PLACE}-esp32\n"
             + f"options:\n  coordinator_address: '{coordinator}'\n")
 
         # As a run with --lg-env does.
@@ -214,6 +229,26 @@ def main() -> int:
             taken += re.findall(r"took (\S+)", out)
         if sorted(taken) != [f"{PLACE}-1", f"{PLACE}-2"]:
             problems.append(f"the two workers took {taken}, not one place each")
+
+        # An ESP32 place: esptool flashes through its rfc2217:// port, as the esp32 launcher does.
+        firmware_file = tmp / "esp32-test-image.bin"
+        firmware_file.write_bytes(esp_image(1))
+        source = LabgridSource({"lg_env": str(env_file)})
+        board = source.board("esp32", 0, {"firmware": str(firmware_file)})
+        esp_target = load_target("esp32")
+        launcher = EsptoolLauncher(esp_target, None, tmp / "logs", {**esp_target.launcher_options, **board.options})
+        try:
+            launcher.activate()
+            report = launcher.report
+            print(f"esp32 place {board.name}: image {report.action} at {report.baud} baud in {report.seconds:.1f} s "
+                  f"over {board.options['port']}")
+            if report.action != "written" or report.problems:
+                problems.append(f"esptool through the place: {report}")
+        except HarnessError as exc:
+            problems.append(f"esptool through the place failed: {exc}")
+        finally:
+            launcher.deactivate()
+            source.release()
 
         # Someone else holds a place: passed over. Holds both: refused.
         other = {"LG_USERNAME": "someone-else", "LG_HOSTNAME": "desk-7"}

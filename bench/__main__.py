@@ -1,4 +1,4 @@
-"""python -m bench [build|cases|speed|all]: measure builds and per-case speed.
+"""python -m bench [build|footprint|cases|speed|xdist|all]: measure builds, speed and parallel runs.
 
     build   cold build (empty cache, source archive already downloaded) of
             mpy-cross and the host and host32 runners, then a warm one.
@@ -10,6 +10,9 @@
             trips. Goals: median at most 1.3x the floor's, under 30 ms.
     push    per-case push time over the UART against the RAM mailbox
             (bench/push.py); not part of all.
+    xdist   the suite under pytest on one process, -n 1 and -n 2 (each
+            --dist mode), warm cache, alternated: wall times and the
+            speed-up. Goal: -n 2 on 2 cores at least 1.7x one process.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from harness.paths import CASES_DIR, cache_dir
 from harness.session import SuiteRun, TargetSession, Toolchain
 from harness.targets import load_target
 from harness.verdict import Verdict
+
+from .xdist import bench_xdist
 
 BUILD_TARGETS = ("host", "host32")
 
@@ -143,8 +148,15 @@ def bench_footprint(targets: list[str]) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("what", nargs="?", default="all", choices=["build", "footprint", "cases", "speed", "push", "all"])
+    parser.add_argument("what", nargs="?", default="all",
+                        choices=["build", "footprint", "cases", "speed", "push", "xdist", "all"])
     parser.add_argument("--target", action="append", help="targets for the cases bench (default host, host32)")
+    parser.add_argument("--workers", type=int, default=2, help="xdist: workers of the parallel runs (default 2)")
+    parser.add_argument("--repeats", type=int, default=2, help="xdist: timed runs of each configuration (default 2)")
+    parser.add_argument("--dist", default="load,worksteal",
+                        help="xdist: comma-separated --dist modes to time (default load,worksteal)")
+    parser.add_argument("--cases", action="append", default=[],
+                        help="xdist: a case folder below the checkout, e.g. cases/ints (default: all of cases)")
     args = parser.parse_args(argv)
     if args.what in ("build", "all"):
         bench_build()
@@ -157,6 +169,9 @@ def main(argv=None) -> int:
     if args.what == "push":
         from .push import bench_push
         bench_push(args.target or ["qemu-g030"])
+    if args.what in ("xdist", "all"):
+        for target in args.target or ["qemu-m0"]:
+            bench_xdist(target, args.workers, args.repeats, [d for d in args.dist.split(",") if d], args.cases)
     return 0
 
 

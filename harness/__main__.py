@@ -22,7 +22,7 @@ from .cases import discover, load_case
 from .corpus import Corpus, VerdictHistory, describe_changes, load_corpus_case, split_patterns
 from .errors import ConfigError, HarnessError
 from .footprint import measure
-from .inventory import load_inventory, select_board
+from .boardsources import open_source
 from .paths import CASES_DIR, cache_dir
 from .session import SuiteRun, TargetSession, Toolchain
 from .targets import available_targets, load_target
@@ -37,6 +37,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _board_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--inventory", help="board inventory file (default ./boards.toml, ~/.config/bytecode-hil/boards.toml)")
     parser.add_argument("--board", help="the inventory board to use")
+    parser.add_argument("--lg-env", default=os.environ.get("LG_ENV"),
+                        help="labgrid environment file: the board comes from its RemotePlace [env LG_ENV]")
+    parser.add_argument("--lg-coordinator", help="labgrid coordinator HOST:PORT (default: the file's, $LG_COORDINATOR)")
     parser.add_argument("--signing-key", help="blob-signing key file: keyed firmware, signed blobs")
     parser.add_argument("--push", choices=("uart", "swd"), default=os.environ.get("HIL_PUSH") or None,
                         help="how blobs reach a booter: over the UART, or over SWD into its RAM mailbox "
@@ -47,11 +50,14 @@ def _board_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _board(args, target_name: str):
+    """The target's board, or None for a target without one; a source that
+    holds it (a labgrid place) is kept in ``args.board_source`` for release."""
     if not load_target(target_name).needs_board:
         return None
-    boards = load_inventory(args.inventory)
+    args.board_source = open_source({"inventory": args.inventory, "board": args.board,
+                                     "lg_env": args.lg_env, "lg_coordinator": args.lg_coordinator})
     overrides = {k: getattr(args, k) for k in ("probe", "port", "firmware", "pack")}
-    return select_board(target_name, boards, args.board, overrides)
+    return args.board_source.board(target_name, 0, overrides)
 
 
 def _toolchain(args) -> Toolchain:
@@ -244,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     for p in sub.choices.values():
         _common(p)
     args = parser.parse_args(argv)
+    args.board_source = None
     try:
         return args.func(args)
     except HarnessError as exc:
@@ -251,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    finally:
+        if args.board_source is not None:
+            args.board_source.release()
 
 
 if __name__ == "__main__":

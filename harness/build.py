@@ -46,8 +46,8 @@ class BuildSpec:
         # generated headers do not always follow it incrementally.
         for path in self.config_files:
             h.update(Path(path).read_bytes())
-        for path in _input_files(self.inputs):
-            h.update(f"{path}\0{path.stat().st_size}\0".encode())
+        for name, path in _input_files(self.inputs):
+            h.update(f"{name}\0{path.stat().st_size}\0".encode())
             h.update(path.read_bytes())
         return h.hexdigest()[:16]
 
@@ -66,16 +66,21 @@ class BuildResult:
         return self.folder.name.rsplit("-", 1)[-1]
 
 
-def _input_files(inputs: tuple) -> list[Path]:
-    files: list[Path] = []
+def _input_files(inputs: tuple) -> list[tuple[str, Path]]:
+    """Each input file with a name that does not depend on where the checkout is."""
+    files: list[tuple[str, Path]] = []
     for item in map(Path, inputs):
-        files += sorted(p for p in item.rglob("*") if p.is_file()) if item.is_dir() else [item]
+        if item.is_dir():
+            files += [(f"{item.name}/{p.relative_to(item).as_posix()}", p)
+                      for p in sorted(item.rglob("*")) if p.is_file()]
+        else:
+            files.append((item.name, item))
     return files
 
 
 def _inputs_stamp(spec: BuildSpec) -> str:
     h = hashlib.sha256()
-    for p in _input_files(spec.inputs):
+    for _, p in _input_files(spec.inputs):
         st = p.stat()
         h.update(f"{p}:{st.st_size}:{st.st_mtime_ns}\n".encode())
     return h.hexdigest()

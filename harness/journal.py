@@ -79,3 +79,35 @@ class Journal:
         self._file.write(json.dumps(entry) + "\n")
         self._file.flush()
         os.fsync(self._file.fileno())  # on disk before the next case starts
+
+
+def run_state(path: Path, targets: list[str] | None = None) -> str:
+    """Where the journal's run stands, for a script deciding whether to resume:
+    ``none`` (no journal), ``other`` (a run on other targets than ``targets``),
+    ``unfinished`` (the run did not end: killed, a lost machine),
+    ``infrastructure N`` (it ended with N cases to run again), or ``done``."""
+    path = Path(path)
+    if not path.exists():
+        return "none"
+    header, _ = Journal(path, targets or []).read()
+    if targets is not None and header.get("targets") != targets:
+        return "other"
+    ended, rerun = True, set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # the line being written when the run was killed
+            if "journal" in entry or "resumed" in entry:
+                ended = False
+            elif "complete" in entry:
+                ended = True
+            elif "nodeid" in entry:
+                if entry.get("verdict") in FINISHED:
+                    rerun.discard(entry["nodeid"])
+                else:
+                    rerun.add(entry["nodeid"])
+    if not ended:
+        return "unfinished"
+    return f"infrastructure {len(rerun)}" if rerun else "done"

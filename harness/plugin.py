@@ -8,6 +8,7 @@ command line outside the project; harness/corpus.py, docs/corpus.md).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from collections import Counter
@@ -16,10 +17,11 @@ from pathlib import Path
 import pytest
 
 from .baseline import Baseline
+from .boardsources import open_source, worker_index
 from .cases import Case, load_case
 from .corpus import SIDE_FILE, Corpus, VerdictHistory, describe_changes, load_corpus_case, split_patterns
 from .errors import HarnessError, InfrastructureError
-from .inventory import Board, load_inventory, select_board
+from .inventory import Board
 from .journal import Journal
 from .paths import cache_dir
 from .reporting import case_recorder, configure_outputs
@@ -69,8 +71,21 @@ def pytest_addoption(parser):
                     help="write the run's cycle counts to targets/<name>/baseline.json")
     group.addoption("--resume", action="store_true", default=False,
                     help="go on with the run in the journal: cases it finished are not run again")
+    if not _labgrid_installed():
+        # With labgrid installed, its own pytest plugin defines these two and
+        # we read them; without it, ours say how to get it.
+        group.addoption("--lg-env", default=None, help="labgrid environment file: boards come from its "
+                        "RemotePlaces (needs pip install 'bytecode-hil[labgrid]') [env LG_ENV]")
+        group.addoption("--lg-coordinator", default=None, help="labgrid coordinator HOST:PORT [env LG_COORDINATOR]")
     parser.addini("hil_case_roots", "folders whose .py files are conformance cases", type="args",
                   default=["cases"])
+
+
+def _labgrid_installed() -> bool:
+    try:
+        return importlib.util.find_spec("labgrid") is not None
+    except (ImportError, ValueError, AttributeError):  # a module entry blocked or half-imported
+        return False
 
 
 def _option(config, flag: str):
@@ -117,6 +132,7 @@ class HilState:
         journal_path = _option(config, "--hil-journal")
         self.journal = Journal(Path(journal_path) if journal_path else
                                self.reports_dir / "journal.jsonl", self.targets)
+        self.board_source = None  # opened when a target first needs a board
         self.resume = config.getoption("resume")
         self.resumed: dict[str, dict] = self.journal.finished() if self.resume else {}
 
@@ -163,15 +179,21 @@ class HilState:
     def board_for(self, target: str) -> Board | None:
         if not load_target(target).needs_board:
             return None
-        boards = load_inventory(_option(self.config, "--inventory"))
+        if self.board_source is None:
+            self.board_source = open_source({
+                "inventory": _option(self.config, "--inventory"), "board": _option(self.config, "--board"),
+                "lg_env": self.config.getoption("lg_env", None) or os.environ.get("LG_ENV"),
+                "lg_coordinator": self.config.getoption("lg_coordinator", None)})
         overrides = {key: _option(self.config, f"--{key}") for key in ("probe", "port", "firmware", "pack")}
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-        index = int(worker[2:]) if worker[2:].isdigit() else 0
-        return select_board(target, boards, _option(self.config, "--board"), overrides, index)
+        return self.board_source.board(target, worker_index(), overrides)
 
     def close(self) -> None:
-        for run in self.runs.values():
-            run.stop()
+        try:
+            for run in self.runs.values():
+                run.stop()
+        finally:
+            if self.board_source is not None:  # a farm's board goes back even when a stop failed
+                self.board_source.release()
 
 
 @pytest.hookimpl(tryfirst=True)  # before allure-pytest and junitxml read their options
@@ -305,6 +327,9 @@ class CaseItem(pytest.Item):
         self.target = target
         self.run_for: SuiteRun | None = None
         self.result: CaseResult | None = None
+        # A case requests no fixtures; plugins that read an item's fixture
+        # names (labgrid's does, in its setup hook) find none.
+        self.fixturenames: list[str] = []
 
     def setup(self):
         # Build and bring-up failures surface here, as errors, not as case failures.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -120,15 +121,20 @@ def pinned_source(pin: SourcePin, cache: Path, required: list[str], archive: Pat
     src_dir.mkdir(parents=True, exist_ok=True)
     root = src_dir / f"{pin.package}-{pin.version}-{pin.sha256[:12]}"
     if not root.is_dir():
-        if archive is None:
-            stored = src_dir / f"{pin.package}-{pin.version}.tar.gz"
-            if not stored.exists():
-                with tempfile.TemporaryDirectory(dir=src_dir) as tmp:
-                    fetched = _download(pin, Path(tmp))
-                    verify_archive(pin, fetched)
-                    shutil.move(str(fetched), str(stored))
-            archive = stored
-        verify_archive(pin, archive)
-        _unpack(archive, root, pin.subdir)
+        # pytest-xdist workers on a cold cache: one downloads and unpacks,
+        # the others wait and find it done.
+        with open(src_dir / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not root.is_dir():
+                if archive is None:
+                    stored = src_dir / f"{pin.package}-{pin.version}.tar.gz"
+                    if not stored.exists():
+                        with tempfile.TemporaryDirectory(dir=src_dir) as tmp:
+                            fetched = _download(pin, Path(tmp))
+                            verify_archive(pin, fetched)
+                            shutil.move(str(fetched), str(stored))
+                    archive = stored
+                verify_archive(pin, archive)
+                _unpack(archive, root, pin.subdir)
     require_files(root, required, f"the unpacked {pin.package}=={pin.version}")
     return VMSource(root=root, digest=pin.sha256, origin=f"{pin.package}=={pin.version}")

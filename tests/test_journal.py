@@ -94,3 +94,29 @@ def test_killed_run_keeps_finished_cases_and_resumes(tmp_path):
     assert "3 deselected" in out and "4 passed" in out
     assert "host32: 7 pass" in out
     assert "a0.py" not in out.split("short test summary")[-1]
+
+
+def test_run_state_tells_a_script_whether_to_resume(tmp_path):
+    from harness.journal import run_state
+
+    path = tmp_path / "journal.jsonl"
+    assert run_state(path) == "none"
+    j = Journal(path, ["g030"])
+    j.start(False, {})
+    j.record({"nodeid": "a::g030", "verdict": "pass"})
+    j.record({"nodeid": "b::g030", "verdict": "infrastructure"})
+    assert run_state(path) == "unfinished"  # killed before its end
+    assert run_state(path, ["g030"]) == "unfinished"
+    assert run_state(path, ["host32", "qemu-m0"]) == "other"  # another job's journal
+    j.finish({"pass": 1})
+    assert run_state(path) == "infrastructure 1"
+    resumed = Journal(path, ["g030"])
+    resumed.start(True, {})
+    with open(path, "a") as f:
+        f.write('{"nodeid": "b::g030", "verd')  # killed mid-line
+    assert run_state(path) == "unfinished"
+    with open(path, "a") as f:
+        f.write("\n")
+    resumed.record({"nodeid": "b::g030", "verdict": "timeout"})
+    resumed.finish({"pass": 1, "timeout": 1})
+    assert run_state(path) == "done"

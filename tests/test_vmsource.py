@@ -58,3 +58,26 @@ def test_pinned_source_is_verified_and_complete(toolchain):
     assert toolchain.source.digest == PIN.sha256
     for name in REQUIRED_FILES:
         assert (toolchain.source.root / name).exists()
+
+
+def _unpack_in_process(args):
+    pin, cache, archive = args
+    return str(pinned_source(pin, cache, ["py/x.c"], archive=archive).root)
+
+
+def test_parallel_workers_unpack_the_source_once(tmp_path):
+    """pytest-xdist workers on a cold cache: one unpacks, the others find it done."""
+    import hashlib
+    from concurrent.futures import ProcessPoolExecutor
+
+    archive = tmp_path / "a.tar.gz"
+    make_archive(archive, {f"pkg/micropython/py/f{i}.c": b"int x;" * 2000 for i in range(200)}
+                 | {"pkg/micropython/py/x.c": b"int x;"})
+    pin = SourcePin("a", "1", hashlib.sha256(archive.read_bytes()).hexdigest(), 0, "micropython")
+    cache = tmp_path / "cache"
+    with ProcessPoolExecutor(4) as pool:
+        roots = list(pool.map(_unpack_in_process, [(pin, cache, archive)] * 4))
+    assert len(set(roots)) == 1
+    # one tree, not a second copy moved inside the first
+    assert sorted(p.name for p in (cache / "src").iterdir() if p.is_dir()) == [f"a-1-{pin.sha256[:12]}"]
+    assert sorted(p.name for p in (cache / "src" / f"a-1-{pin.sha256[:12]}").iterdir()) == ["py"]

@@ -1,5 +1,6 @@
 // Board layer for QEMU's -M microbit, an nRF51822 (Cortex-M0). The byte link
-// is UART0, polled; TIMER0 is the cycle counter. Register offsets are from
+// is UART0, read with the core asleep between bytes; TIMER0 is the cycle
+// counter. Register offsets are from
 // the nRF51 Series Reference Manual v3.0.
 #include <stdint.h>
 
@@ -19,6 +20,9 @@
 #define UART_TASKS_STARTTX REG(UART0 + 0x008)
 #define UART_EVENTS_RXDRDY REG(UART0 + 0x108)
 #define UART_EVENTS_TXDRDY REG(UART0 + 0x11C)
+#define UART_INTENSET REG(UART0 + 0x304)
+#define UART_INTENCLR REG(UART0 + 0x308)
+#define UART_INT_RXDRDY (1u << 2)
 #define UART_ENABLE REG(UART0 + 0x500)
 #define UART_PSELTXD REG(UART0 + 0x50C)
 #define UART_PSELRXD REG(UART0 + 0x514)
@@ -27,6 +31,7 @@
 #define UART_BAUDRATE REG(UART0 + 0x524)
 #define UART_ENABLE_ON (4)
 #define UART_BAUD_115200 (0x01D7E000u)
+#define UART0_IRQ (2)
 #define MICROBIT_PIN_TX (24) // the micro:bit's USB serial pins; QEMU ignores them
 #define MICROBIT_PIN_RX (25)
 
@@ -52,6 +57,7 @@
 
 // Cortex-M0 system control.
 #define NVIC_ISER REG(0xE000E100u)
+#define NVIC_ICPR REG(0xE000E280u)
 
 
 // --- Byte link ---------------------------------------------------------------
@@ -63,10 +69,27 @@ static void uart_init(void) {
     UART_ENABLE = UART_ENABLE_ON;
     UART_TASKS_STARTTX = 1;
     UART_TASKS_STARTRX = 1;
+    // Enabled in the NVIC only to wake WFI in hil_board_getc(): the
+    // interrupt itself is never taken (it stays masked while it can pend).
+    NVIC_ISER = 1u << UART0_IRQ;
 }
 
+// Waiting for the host, the core sleeps instead of spinning on RXDRDY: an
+// idle QEMU then leaves its host core to the harness and, under
+// pytest-xdist, to the other worker's QEMU (a spinning one takes a whole
+// core). WFI wakes on a pending interrupt even with PRIMASK set, so the
+// UART's interrupt only ends the sleep; it is cleared before PRIMASK is
+// restored, and a timer interrupt that woke the core runs then.
 int hil_board_getc(void) {
     while (!UART_EVENTS_RXDRDY) {
+        uint32_t primask = irq_save();
+        UART_INTENSET = UART_INT_RXDRDY;
+        if (!UART_EVENTS_RXDRDY) { // a byte that came meanwhile pends the interrupt: WFI returns at once
+            __asm volatile ("wfi" : : : "memory");
+        }
+        UART_INTENCLR = UART_INT_RXDRDY;
+        NVIC_ICPR = 1u << UART0_IRQ;
+        irq_restore(primask);
     }
     // Clear the event before reading: reading RXD raises it again at once
     // when more bytes are waiting in the receiver.
@@ -94,7 +117,7 @@ void hil_board_write(const uint8_t *data, size_t len) {
 // total and restarts TIMER0 from zero. The restart is for QEMU: under -icount
 // a tick (62.5 ns) is not a whole number of instructions (2^N ns each), so
 // without it the tick phase at a reading would depend on how long the booter
-// had polled the UART, and a run's cycles would vary by one. Restarted at each
+// had waited for the UART, and a run's cycles would vary by one. Restarted at each
 // reading, the ticks between two readings depend only on the instructions
 // between them. It loses under a tick of absolute time per reading, which
 // nothing uses. The compare interrupt reads the timer if the firmware has not

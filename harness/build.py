@@ -1,10 +1,11 @@
-"""Cached, incremental builds with make.
+"""Cached builds with make.
 
 A build's folder is keyed by the VM source digest, the build's configuration
 and the content of its port sources, so a folder holds exactly one firmware:
 two checkouts sharing a cache never mix objects, and the key is an honest
-build id. A stamp of the port sources lets an unchanged build skip make
-entirely. Folders unused for ``PRUNE_AFTER_DAYS`` are removed.
+build id. A folder whose build once completed is reused without running
+make at all: its key already says its sources are unchanged. Folders unused
+for ``PRUNE_AFTER_DAYS`` are removed.
 """
 
 from __future__ import annotations
@@ -78,14 +79,6 @@ def _input_files(inputs: tuple) -> list[tuple[str, Path]]:
     return files
 
 
-def _inputs_stamp(spec: BuildSpec) -> str:
-    h = hashlib.sha256()
-    for _, p in _input_files(spec.inputs):
-        st = p.stat()
-        h.update(f"{p}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
-
-
 def prune(cache: Path, older_than_days: float = PRUNE_AFTER_DAYS) -> list[Path]:
     """Remove build folders unused for ``older_than_days``; one being built is left alone."""
     removed = []
@@ -110,14 +103,14 @@ def build(spec: BuildSpec, source: VMSource, cache: Path, extra_vars: dict | Non
     folder.mkdir(parents=True, exist_ok=True)
     product = folder / spec.product
     log = folder / "build.log"
-    stamp_file = folder / "inputs.stamp"
+    done_file = folder / "build.done"  # holds the key once make succeeded
     started = time.monotonic()
     # One builder per folder at a time: pytest-xdist workers share the cache.
     with open(folder / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         os.utime(folder / ".lock")  # the folder is in use: prune() goes by this time
-        stamp = _inputs_stamp(spec)
-        if product.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+        key = folder.name.rsplit("-", 1)[-1]
+        if product.exists() and done_file.exists() and done_file.read_text() == key:
             return BuildResult(spec, folder, product, time.monotonic() - started, False, log)
         variables = {**spec.variables, **(extra_vars or {}), "BUILD": str(folder)}
         cmd = ["make", "-C", str(spec.directory)]
@@ -135,6 +128,6 @@ def build(spec: BuildSpec, source: VMSource, cache: Path, extra_vars: dict | Non
                 f"building {spec.name} failed (make exit {proc.returncode}); last lines of {log}:\n{tail}",
                 "fix the error above; the full log is in the file named",
             )
-        stamp_file.write_text(stamp)
+        done_file.write_text(key)
     prune(cache)
     return BuildResult(spec, folder, product, time.monotonic() - started, True, log)

@@ -46,6 +46,9 @@ class GdbRemotePort:
 
     # QEMU's packet buffer is 4 KiB; 1 KiB of data is 2 KiB of hex.
     chunk = 1024
+    # QEMU's stub writes RAM and ROM only: a write to a peripheral register
+    # (the NVIC's, to wake a sleeping core) is dropped without an error.
+    writes_registers = False
 
     def __init__(self, address, timeout: float = 5.0):
         """``address``: a Unix socket path (str) or a (host, port) pair."""
@@ -211,6 +214,8 @@ class PyOCDPort:
     """SWD through pyOCD: the AHB access port reads and writes RAM while the
     core runs, so nothing is paused. ``probe`` is the pyOCD launcher's
     backend (harness/launchers/pyocd.py ``PyOCD``), already connected."""
+
+    writes_registers = True  # the AHB access port reaches the NVIC as it reaches RAM
 
     def __init__(self, probe):
         self.probe = probe

@@ -86,8 +86,8 @@ def test_corrupt_blob_in_the_mailbox_is_refused_and_the_device_stays_up(swd, too
     blob = toolchain.compiler.compile(b"print('pushed')\n", "c.py")
     post = mb.Mailbox.post
 
-    def damaging(self, frame, data=None):
-        post(self, frame, None if data is None else data[:-1] + bytes([data[-1] ^ 0x40]))
+    def damaging(self, frame, data=None, link=None):
+        post(self, frame, None if data is None else data[:-1] + bytes([data[-1] ^ 0x40]), link)
 
     monkeypatch.setattr(mb.Mailbox, "post", damaging)
     refused = swd.execute(blob, 5)
@@ -101,7 +101,7 @@ def test_corrupt_frame_in_the_mailbox_gets_bad_frame_and_the_push_goes_on(swd, t
     c = client(swd)
     frame = bytearray(p.encode_frame(p.HELLO, 200))
     frame[-1] ^= 0xFF
-    c.mailbox.post(bytes(frame))
+    c.mailbox.post(bytes(frame), link=c.link)  # the link carries the wake-up QEMU's gdbstub cannot write
     answer = c._next_frame(time.monotonic() + 2)
     assert answer.type == p.ERR and answer.seq == 200 and answer.payload[0] == 1
     assert not c.mailbox.doorbell_rung()
@@ -158,7 +158,7 @@ class FakeTarget:
     """What PyOCD calls on pyOCD's target: byte reads and writes of RAM."""
 
     def __init__(self, fail=False):
-        self.ram = bytearray(64)
+        self.ram = bytearray(256)
         self.fail = fail
         self.writes = []
 
@@ -189,12 +189,23 @@ def fake_probe(target):
 def test_pyocd_port_reads_and_writes_ram_in_order():
     target = FakeTarget()
     port = PyOCDPort(fake_probe(target))
-    struct.pack_into("<III", target.ram, 0, mb.MAGIC, 0, 0x20000030)
+    struct.pack_into("<IIII", target.ram, 0, mb.MAGIC, 0, 0x20000030, 0x20000040)  # wake pair {0, 0}
     box = mb.Mailbox(port, 0x20000000)
     box.post(b"frame")
-    assert target.writes == [(0x2000000C, b"frame"), (0x20000004, struct.pack("<I", 1))]  # doorbell last
+    assert target.writes == [(0x20000010, b"frame"), (0x20000004, struct.pack("<I", 1))]  # doorbell last
     assert box.doorbell_rung()
-    assert port.read(0x2000000C, 5) == b"frame"
+    assert port.read(0x20000010, 5) == b"frame"
+
+
+def test_a_sleeping_booter_is_woken_after_the_doorbell():
+    target = FakeTarget()
+    port = PyOCDPort(fake_probe(target))
+    struct.pack_into("<IIII", target.ram, 0, mb.MAGIC, 0, 0x20000030, 0x20000040)
+    struct.pack_into("<II", target.ram, 0x40, 0x20000080, 1 << 2)  # where and what to write
+    box = mb.Mailbox(port, 0x20000000)
+    box.post(b"frame")
+    assert target.writes == [(0x20000010, b"frame"), (0x20000004, struct.pack("<I", 1)),
+                             (0x20000080, struct.pack("<I", 4))]
 
 
 def test_pyocd_port_failure_is_a_clear_error():

@@ -33,10 +33,11 @@ from .booter import BooterTransport
 
 RUN = 0x05                 # run the blob a LOAD sized, its bytes written into its buffer
 MAGIC = 0x4D4C4948         # "HILM": the mailbox's first word
-MAILBOX_HEAD = struct.Struct("<III")  # magic, doorbell, address of the booter's blob pointer
+MAILBOX_HEAD = struct.Struct("<IIII")  # magic, doorbell, address of the blob pointer, address of the wake pair
 DOORBELL_OFFSET = 4
 FRAME_OFFSET = MAILBOX_HEAD.size
 WORD = struct.Struct("<I")
+WAKE_BYTE = b"\x00"       # not a start of frame: the booter wakes, then skips it
 
 # Transport names by push method, for --push (docs/boards.md).
 PUSH_TRANSPORTS = {"uart": "booter", "swd": "booter-mailbox"}
@@ -51,12 +52,15 @@ class Mailbox:
 
     def __init__(self, port, address: int):
         try:
-            magic, _, self.blob_ref = MAILBOX_HEAD.unpack(port.read(address, MAILBOX_HEAD.size))
+            magic, _, self.blob_ref, wake_ref = MAILBOX_HEAD.unpack(port.read(address, MAILBOX_HEAD.size))
+            if magic != MAGIC:
+                raise MailboxUnavailable(f"no mailbox at {address:#010x} (its first word is {magic:#010x}, "
+                                         f"not {MAGIC:#010x}): the port reaches other memory than the booter's")
+            # Where to write, after the doorbell, to wake a booter sleeping
+            # while it waits (address 0: it never sleeps).
+            self.wake_address, self.wake_value = struct.unpack("<II", port.read(wake_ref, 8))
         except MemoryPortError as exc:
             raise MailboxUnavailable(f"cannot read the mailbox at {address:#010x}: {exc}") from None
-        if magic != MAGIC:
-            raise MailboxUnavailable(f"no mailbox at {address:#010x} (its first word is {magic:#010x}, "
-                                     f"not {MAGIC:#010x}): the port reaches other memory than the booter's")
         self.port = port
         self.address = address
 
@@ -64,9 +68,13 @@ class Mailbox:
         """Whether the last frame posted is still waiting to be taken."""
         return WORD.unpack(self.port.read(self.address + DOORBELL_OFFSET, WORD.size))[0] != 0
 
-    def post(self, frame: bytes, blob: bytes | None = None) -> None:
+    def post(self, frame: bytes, blob: bytes | None = None, link=None) -> None:
         """Write a frame into the mailbox, then ring the doorbell; with
-        ``blob``, first write it into the buffer the last LOAD sized."""
+        ``blob``, first write it into the buffer the last LOAD sized. A
+        booter that sleeps while it waits is then woken: through the
+        register its board names, or, where the port cannot write registers
+        (QEMU's gdbstub), with one byte on ``link``, which the booter skips
+        as it skips any byte before a start of frame."""
         with self.port.held():  # one pause of an emulator for all of it
             if blob is not None:
                 buffer = self.blob_buffer()
@@ -75,6 +83,10 @@ class Mailbox:
                 self.port.write(buffer, blob)
             self.port.write(self.address + FRAME_OFFSET, frame)
             self.port.write(self.address + DOORBELL_OFFSET, WORD.pack(1))
+            if self.wake_address and self.port.writes_registers:
+                self.port.write(self.wake_address, WORD.pack(self.wake_value))
+        if self.wake_address and not self.port.writes_registers and link is not None:
+            link.write(WAKE_BYTE)
 
     def blob_buffer(self) -> int:
         """Where the blob the last LOAD sized goes (0: none)."""
@@ -160,7 +172,7 @@ class MailboxClient(BooterClient):
         for attempt in range(retries + 1):
             self.seq = (self.seq + 1) & 0xFF
             seq = self.seq
-            self.mailbox.post(encode_frame(type_, seq, payload), blob)
+            self.mailbox.post(encode_frame(type_, seq, payload), blob, self.link)
             deadline = time.monotonic() + self.frame_timeout
             while True:
                 frame = self._next_frame(deadline)

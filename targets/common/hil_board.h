@@ -8,6 +8,10 @@
 
 int hil_board_getc(void);                           // next byte from the host, blocking
 int hil_board_rx_ready(void);                       // nonzero when hil_board_getc() would not block (boards with a mailbox)
+void hil_board_idle(void);                          // wait for a byte or a wake-up; may return early (boards with a mailbox)
+// What a debug probe writes, after ringing the mailbox's doorbell, to end
+// hil_board_idle(): {address, value}; {0, 0} on boards whose idle never sleeps.
+extern const uint32_t hil_board_wake[2];
 void hil_board_write(const uint8_t *data, size_t len);
 uint64_t hil_board_cycles(void);                    // free-running counter
 uint32_t hil_board_clock_hz(void);                  // rate of hil_board_cycles()

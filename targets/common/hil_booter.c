@@ -37,6 +37,7 @@ static struct {
     uint32_t magic;
     volatile uint32_t doorbell; // nonzero: a frame is in place; cleared when taken
     uint8_t *const *blob;       // where the booter keeps the blob buffer's address
+    const uint32_t *wake;       // hil_board_wake: how the host wakes a sleeping booter
     #endif
     uint8_t frame[HIL_FRAME_HEADER_LEN + HIL_RX_PAYLOAD_MAX + HIL_FRAME_CRC_LEN];
 } rx;
@@ -267,6 +268,7 @@ static int doorbell_rang(void) {
         if (hil_board_rx_ready()) {
             return 0;
         }
+        hil_board_idle();
     }
 }
 #endif
@@ -439,6 +441,7 @@ void hil_booter_main(void) {
     #if HIL_MAILBOX
     rx.magic = HIL_MAILBOX_MAGIC;
     rx.blob = &blob.buf;
+    rx.wake = hil_board_wake;
     #endif
     send_info(); // the ready line: the host waits for it after a reset
     for (;;) {

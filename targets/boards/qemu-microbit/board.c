@@ -57,6 +57,7 @@
 
 // Cortex-M0 system control.
 #define NVIC_ISER REG(0xE000E100u)
+#define NVIC_ISPR REG(0xE000E200u)
 #define NVIC_ICPR REG(0xE000E280u)
 
 
@@ -69,10 +70,17 @@ static void uart_init(void) {
     UART_ENABLE = UART_ENABLE_ON;
     UART_TASKS_STARTTX = 1;
     UART_TASKS_STARTRX = 1;
-    // Enabled in the NVIC only to wake WFI in hil_board_getc(): the
-    // interrupt itself is never taken (it stays masked while it can pend).
+    // Enabled in the NVIC only to wake WFI in hil_board_idle(); a probe
+    // pends it to wake the booter after ringing the mailbox's doorbell.
     NVIC_ISER = 1u << UART0_IRQ;
 }
+
+// The UART interrupt, taken only when a probe pended it while the core was
+// awake: the wake-up it stands for needs no work.
+void board_uart0_irq(void) {
+}
+
+const uint32_t hil_board_wake[2] = {(uint32_t)&NVIC_ISPR, 1u << UART0_IRQ};
 
 // Waiting for the host, the core sleeps instead of spinning on RXDRDY: an
 // idle QEMU then leaves its host core to the harness and, under
@@ -80,16 +88,20 @@ static void uart_init(void) {
 // core). WFI wakes on a pending interrupt even with PRIMASK set, so the
 // UART's interrupt only ends the sleep; it is cleared before PRIMASK is
 // restored, and a timer interrupt that woke the core runs then.
+void hil_board_idle(void) {
+    uint32_t primask = irq_save();
+    UART_INTENSET = UART_INT_RXDRDY;
+    if (!UART_EVENTS_RXDRDY) { // a byte that came meanwhile pends the interrupt: WFI returns at once
+        __asm volatile ("wfi" : : : "memory");
+    }
+    UART_INTENCLR = UART_INT_RXDRDY;
+    NVIC_ICPR = 1u << UART0_IRQ;
+    irq_restore(primask);
+}
+
 int hil_board_getc(void) {
     while (!UART_EVENTS_RXDRDY) {
-        uint32_t primask = irq_save();
-        UART_INTENSET = UART_INT_RXDRDY;
-        if (!UART_EVENTS_RXDRDY) { // a byte that came meanwhile pends the interrupt: WFI returns at once
-            __asm volatile ("wfi" : : : "memory");
-        }
-        UART_INTENCLR = UART_INT_RXDRDY;
-        NVIC_ICPR = 1u << UART0_IRQ;
-        irq_restore(primask);
+        hil_board_idle();
     }
     // Clear the event before reading: reading RXD raises it again at once
     // when more bytes are waiting in the receiver.

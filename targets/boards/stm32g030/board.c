@@ -192,6 +192,13 @@ int hil_board_getc(void) {
     }
 }
 
+// The booter polls the link and the mailbox without sleeping: a board has
+// no host core to give back, and a probe then needs nothing to wake it.
+void hil_board_idle(void) {
+}
+
+const uint32_t hil_board_wake[2] = {0, 0};
+
 // Error flags are cleared here too, as in hil_board_getc(): an overrun
 // blocks RXNE until ORE is cleared, and the booter only reads the link once
 // this says a byte is waiting.

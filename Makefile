@@ -12,7 +12,7 @@ define run_pytest
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 endef
 
-.PHONY: setup suite test bench report clean
+.PHONY: setup suite test labgrid-e2e bench report clean
 
 setup:
 	@bash tools/setup.sh
@@ -25,6 +25,12 @@ suite: setup
 test: setup
 	@$(call run_pytest,tests $(PYTEST_ARGS))
 
+## The labgrid board source end to end on this machine: a coordinator, an
+## exporter serving QEMU boards through ser2net over RFC 2217 (docs/farm.md).
+labgrid-e2e:
+	@HIL_SETUP_LABGRID=1 bash tools/setup.sh
+	.venv-labgrid/bin/python tools/labgrid_e2e.py
+
 ## The HTML report (reports/allure-report) from the last run's reports/allure-results,
 ## with the history of earlier runs (reports/allure-history.jsonl). See docs/reports.md.
 report:
@@ -35,4 +41,4 @@ bench: setup
 	$(PYTHON) -m bench
 
 clean:
-	rm -rf $(VENV) reports/*.jsonl
+	rm -rf $(VENV) .venv-labgrid reports/*.jsonl

@@ -13,7 +13,13 @@ command -v npm >/dev/null || DEBIAN_PACKAGES+=(npm)
 if [ "${CI:-}" = "true" ] || [ "${HIL_SETUP_BROWSER:-}" = "1" ]; then
     DEBIAN_PACKAGES+=(chromium)
 fi
+# The labgrid end-to-end check (make labgrid-e2e) needs ser2net and a
+# virtualenv of its own: labgrid brings a fork of pyserial (docs/farm.md).
+if [ "${HIL_SETUP_LABGRID:-}" = "1" ]; then
+    DEBIAN_PACKAGES+=(ser2net)
+fi
 VENV=${HIL_VENV:-.venv}
+LABGRID_VENV=${HIL_LABGRID_VENV:-.venv-labgrid}
 
 say() { echo "setup: $*"; }
 
@@ -47,6 +53,22 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     touch "$stamp"
 else
     say "virtualenv up to date"
+fi
+
+if [ "${HIL_SETUP_LABGRID:-}" = "1" ]; then
+    if [ ! -x "$LABGRID_VENV/bin/python" ]; then
+        say "creating virtualenv $LABGRID_VENV (the harness with labgrid)"
+        "$PYTHON" -m venv "$LABGRID_VENV"
+    fi
+    lg_stamp="$LABGRID_VENV/.bytecode-hil-installed"
+    if [ ! -f "$lg_stamp" ] || [ pyproject.toml -nt "$lg_stamp" ]; then
+        say "installing the harness with labgrid into $LABGRID_VENV"
+        "$LABGRID_VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+        "$LABGRID_VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[labgrid]"
+        touch "$lg_stamp"
+    else
+        say "labgrid virtualenv up to date"
+    fi
 fi
 
 # The Allure command line, pinned in tools/report/package-lock.json.

@@ -130,3 +130,41 @@ def test_compile_error_is_reported_with_the_compilers_message(host32, make_case)
     result = host32.run_case(make_case("syntax", "print(1\n"))
     assert result.verdict is Verdict.FAIL
     assert "mpy-cross rejected" in result.message and "SyntaxError" in result.message
+
+
+# --- Stack depth: the host mirror cannot model it exactly ------------------------
+
+def _judged(device_trace: str, reference_trace: str, output: bytes = b"1\n"):
+    from pathlib import Path
+
+    from harness.cases import Case
+    from harness.device import Execution
+    from harness.oracle import Expected
+    from harness.protocol import RunRecord
+    from harness.verdict import judge
+
+    def execution(trace: str) -> Execution:
+        status = "exception" if trace else "ok"
+        return Execution("completed", RunRecord(status, output, trace, run_cycles=10, stack_peak=0))
+
+    case = Case("deep", Path("deep.py"), Path("."))
+    return judge(case, "qemu-g030", 5120, Expected("1\n2\n", "cpython"), execution(device_trace),
+                 execution(reference_trace), "host32")
+
+
+DEEP = "Traceback (most recent call last):\nRuntimeError: maximum recursion depth exceeded\n"
+
+
+def test_too_deep_on_the_target_is_a_skip_even_when_its_mirror_went_deeper():
+    result = _judged(DEEP, "", b"1\n")
+    assert result.verdict is Verdict.SKIP and result.kind == "too-deep"
+    assert "host reference host32 went deeper" in result.message
+    assert "stack peak" not in result.message  # a runner that cannot measure it says nothing
+
+
+def test_a_mirror_out_of_stack_leaves_the_target_judged_by_the_expected_output():
+    passed = _judged("", DEEP, b"1\n2\n")
+    assert passed.verdict is Verdict.PASS
+    assert "compared with the expected output only" in passed.message
+    wrong = _judged("", DEEP, b"1\n3\n")
+    assert wrong.verdict is Verdict.FAIL and "differs from the expected output" in wrong.message

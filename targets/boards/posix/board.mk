@@ -4,11 +4,15 @@ BITS ?= 64
 ifeq ($(BITS),32)
 CFLAGS += -m32
 LDFLAGS += -m32
-# x86 frames are about 14% larger than the Cortex-M0's for the same Python
-# calls (measured: recursion depth 22 against 25 at the m0 limit); scaling
-# the limit keeps a 32-bit mirror's recursion depth close to its board's.
-CFLAGS += -DHIL_STACK_SCALE_PERCENT=110
+# x86 frames are larger than the Cortex-M0's for the same Python calls, by
+# a ratio that differs by code path (calls through print and __str__ more
+# than plain recursion). Of 110% to 150% in steps of 10, 120% is the smallest at
+# which no case of ours nor any of 339 MicroPython test scripts ran out of stack
+# on host32 but not on qemu-g030; 110% left six such scripts. Mismatches
+# that remain are judged as the target's own limit (harness/verdict.py).
+CFLAGS += -DHIL_STACK_SCALE_PERCENT=$(STACK_SCALE)
 endif
+STACK_SCALE ?= 120
 CFLAGS += -O2 -g
 SANITIZE ?=
 ifneq ($(SANITIZE),)

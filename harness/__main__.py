@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from .cases import discover, load_case
-from .corpus import Corpus, VerdictHistory, describe_changes, load_corpus_case, split_patterns
+from .corpus import Corpus, load_corpus_case, record_corpus_run, split_patterns
 from .errors import ConfigError, HarnessError
 from .footprint import measure
 from .boardsources import open_source
@@ -191,9 +191,7 @@ def cmd_suite(args) -> int:
     if kinds:
         print("  by kind: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
     for root, verdicts in corpus_verdicts.items():
-        changed = VerdictHistory(cache, root, args.target).update(verdicts)
-        print(f"corpus {root}: {len(changed)} scripts changed verdict since the last run on {args.target}"
-              + "".join(f"\n  {line}" for line in describe_changes(changed)))
+        print("\n".join(record_corpus_run(cache, root, args.target, verdicts)))
     bad = counts[Verdict.FAIL] + counts[Verdict.VM_CRASH] + counts[Verdict.TIMEOUT]
     return 1 if bad else 0
 

@@ -302,3 +302,16 @@ class VerdictHistory:
 
 def describe_changes(changed: list[tuple[str, str, str]]) -> list[str]:
     return [f"{case_id}: {old or 'new'} -> {new}" for case_id, old, new in changed]
+
+
+def record_corpus_run(cache: Path, corpus: str, target: str, verdicts: dict[str, str]) -> list[str]:
+    """Store a corpus run's verdicts and say, in lines for a summary, what
+    changed since the last run of that corpus on ``target``."""
+    history = VerdictHistory(cache, corpus, target)
+    first = not history.load()
+    changed = history.update(verdicts)
+    if first:
+        return [f"corpus {corpus}: {len(verdicts)} scripts; its first run on {target}, kept to compare "
+                f"the next run with"]
+    return [f"corpus {corpus}: {len(verdicts)} scripts, {len(changed)} changed verdict since its last run "
+            f"on {target}"] + [f"  {line}" for line in describe_changes(changed)]

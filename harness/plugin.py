@@ -19,7 +19,7 @@ import pytest
 from .baseline import Baseline
 from .boardsources import open_source, worker_index
 from .cases import Case, load_case
-from .corpus import SIDE_FILE, Corpus, VerdictHistory, describe_changes, load_corpus_case, split_patterns
+from .corpus import SIDE_FILE, Corpus, load_corpus_case, record_corpus_run, split_patterns
 from .errors import HarnessError, InfrastructureError
 from .inventory import Board
 from .journal import Journal
@@ -442,11 +442,8 @@ class ResultCollector:
             if r.get("corpus"):
                 by_corpus.setdefault(r["corpus"], {})[r["case"]] = r["verdict"]
         for root, verdicts in sorted(by_corpus.items()):
-            changed = VerdictHistory(self.state.cache, root, target).update(verdicts)
-            tr.write_line(f"  corpus {root}: {len(verdicts)} scripts, {len(changed)} changed verdict "
-                          f"since its last run on {target}")
-            for line in describe_changes(changed):
-                tr.write_line(f"    {line}")
+            for line in record_corpus_run(self.state.cache, root, target, verdicts):
+                tr.write_line(f"  {line}")
 
     def pytest_terminal_summary(self, terminalreporter):
         state = self.state

@@ -63,7 +63,9 @@ def configure_outputs(config, state) -> None:
         # One run, one set of results: the report carries history, not this
         # folder. A resumed run keeps the results of the cases it skips.
         if not hasattr(config, "workerinput") and not config.getoption("resume", False) and results.is_dir():
-            shutil.rmtree(results)
+            # Another run started in the same folder may be writing there:
+            # what it adds meanwhile is its own, not an error of this run.
+            shutil.rmtree(results, ignore_errors=True)
         config.option.allure_report_dir = str(results)
     if not getattr(config.option, "xmlpath", None) and not hasattr(config, "workerinput"):
         config.option.xmlpath = str(reports / JUNIT_FILE)

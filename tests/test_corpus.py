@@ -185,7 +185,7 @@ def test_pytest_runs_a_corpus_and_reports_changes(pytester, tmp_path):
     out = first.stdout.str()
     assert "host32-m0: 8 pass, 1 fail, 4 skip" in out
     assert "by kind: 1 skip: no-reference, 1 skip: script-skip, 1 skip: target-lacks, 1 skip: too-large" in out
-    assert "0 changed verdict" in out
+    assert "its first run on host32-m0" in out
     assert "skipped by the script" in out
     # The user fixes one script: the next run says which verdict changed.
     (corpus / "differs.py").write_text("print('expected')\n")
@@ -289,6 +289,17 @@ def test_terse_name_errors_are_read_with_the_source():
     info = DeviceInfo.parse(b"compiler=0 features=core")
     found = MicroPythonProfile().missing_feature("NameError: name not defined", info, "exec('x = 1')\n")
     assert "lacks the compiler" in found
+
+
+def test_reflected_operators_are_what_a_build_without_reverse_ops_lacks():
+    from harness.protocol import DeviceInfo
+    from harness.vms.micropython import MicroPythonProfile
+    source = "class A:\n    def __radd__(self, other):\n        return 1\nprint(1 + A())\n"
+    error = "TypeError: unsupported type for operator"
+    profile = MicroPythonProfile()
+    assert "lacks reverse-ops" in profile.missing_feature(error, DeviceInfo.parse(b"features=core"), source)
+    assert profile.missing_feature(error, DeviceInfo.parse(b"features=core,reverse-ops"), source) == ""
+    assert profile.missing_feature(error, DeviceInfo.parse(b"features=core"), "print(1 + 'a')\n") == ""
 
 
 def test_native_code_is_what_a_bytecode_target_lacks():

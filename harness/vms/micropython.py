@@ -196,6 +196,9 @@ class MicroPythonProfile:
                 or (error_line == "NameError: name not defined" and _USES_COMPILER.search(source))):
             # exec, eval and compile need the compiler a booter leaves out.
             return f"target lacks the compiler ({error_line}): its firmware runs pre-compiled bytecode only"
+        if "reverse-ops" not in info.features and _NO_OPERATOR.search(error_line) and _REVERSE_OP.search(source):
+            # Without MICROPY_PY_REVERSE_SPECIAL_METHODS, `1 + obj` never tries obj.__radd__.
+            return f"target lacks reverse-ops ({error_line}): the program defines a reflected operator method"
         return missing_feature(error_line, info.features)
 
     def compile_needs(self, compiler_message: str, info) -> str:
@@ -269,6 +272,8 @@ _LACKS = [
 ]
 
 
+_NO_OPERATOR = re.compile(r"^TypeError: unsupported types? for")
+_REVERSE_OP = re.compile(r"\bdef\s+__r(add|sub|mul|matmul|truediv|floordiv|mod|divmod|pow|lshift|rshift|and|xor|or)__\s*\(")
 _NO_COMPILER = re.compile(r"^NameError: name '(exec|eval|compile)' isn't defined")
 _USES_COMPILER = re.compile(r"\b(exec|eval|compile)\s*\(")
 

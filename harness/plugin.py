@@ -27,7 +27,7 @@ from .paths import cache_dir
 from .reporting import case_recorder, configure_outputs
 from .session import SuiteRun, Toolchain
 from .targets import load_target
-from .timing import write_report
+from .timing import preload_plotting, write_report
 from .verdict import CaseResult, Verdict
 
 DEFAULT_TARGET = "qemu-m0"
@@ -409,6 +409,7 @@ class ResultCollector:
 
     def _journal(self, entry: dict) -> None:
         if not self.started:  # a run without cases leaves the journal alone
+            preload_plotting()  # for the timing plot at the end
             self.state.journal.start(self.state.resume, {"rootdir": str(self.state.config.rootpath)})
             self.started = True
         self.state.journal.record(entry)

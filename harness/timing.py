@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import math
 import statistics
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,18 @@ def _row(r: dict) -> dict:
         "heap_peak": f.get("heap_peak", ""), "host_heap_peak": ref.get("heap_peak", ""),
         "score": f"{f['perf']['score']:.1f} {f['perf']['unit']}/s" if "perf" in f else "",
     }
+
+
+def preload_plotting() -> None:
+    """Import matplotlib in the background while the cases run, so the plot
+    at the end of a run does not wait for it (about half a second)."""
+    def load():
+        import matplotlib
+
+        matplotlib.use("Agg")  # files only: no display
+        import matplotlib.pyplot  # noqa: F401
+
+    threading.Thread(target=load, name="preload-matplotlib", daemon=True).start()
 
 
 def _ms(seconds) -> str:
@@ -110,10 +123,16 @@ def _plot(target: str, records: list[dict], median: float, path: Path) -> Path |
     matplotlib.use("Agg")  # files only: no display
     import matplotlib.pyplot as plt
 
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(12, 8), constrained_layout=True)
+    # One artist per series, not one per case, and a fixed layout: the plot
+    # is drawn at the end of every run, so it must cost little.
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(12, 8))
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.95, bottom=0.07, hspace=0.15)
     ratios = [r["figures"]["device_host_ratio"] for r in timed]
-    colours = ["tab:red" if r["figures"].get("timing_anomaly") else "tab:blue" for r in timed]
-    top.bar(range(len(timed)), ratios, color=colours, width=1.0)
+    anomalies = [bool(r["figures"].get("timing_anomaly")) for r in timed]
+    top.vlines(range(len(timed)), min(ratios) / 2, ratios, colors="tab:blue", linewidth=2)
+    if any(anomalies):
+        marked = [i for i, a in enumerate(anomalies) if a]
+        top.vlines(marked, min(ratios) / 2, [ratios[i] for i in marked], colors="tab:red", linewidth=2)
     top.axhline(median, color="black", linewidth=1, label=f"median {median:.1f}")
     top.set_yscale("log")
     top.set_ylabel("device time / host reference time")

@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from .errors import ConfigError
+from .timing import wait_for_plotting
 
 NOT_RUN = "not run"  # no result: deselected, or not in the results files
 INFRASTRUCTURE = "infrastructure"  # the target never came up for the case: no verdict
@@ -93,6 +94,7 @@ def _markdown(rows: dict, order: list[str], targets: list[str]) -> str:
 def _plot(rows: dict, order: list[str], targets: list[str], path: Path) -> Path | None:
     if not rows:
         return None
+    wait_for_plotting()
     import matplotlib
 
     matplotlib.use("Agg")  # files only: no display

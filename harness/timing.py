@@ -65,7 +65,25 @@ def preload_plotting() -> None:
         matplotlib.use("Agg")  # files only: no display
         import matplotlib.pyplot  # noqa: F401
 
-    threading.Thread(target=load, name="preload-matplotlib", daemon=True).start()
+    global _preloading
+    with _preload_lock:
+        if _preloading is None:
+            _preloading = threading.Thread(target=load, name="preload-matplotlib", daemon=True)
+            _preloading.start()
+
+
+def wait_for_plotting() -> None:
+    """Call before importing matplotlib: two threads importing numpy's
+    extension modules at once fail ("cannot load module more than once per
+    process"), so a plot waits for the preload."""
+    with _preload_lock:
+        thread = _preloading
+    if thread is not None:
+        thread.join()
+
+
+_preload_lock = threading.Lock()
+_preloading: threading.Thread | None = None
 
 
 def _ms(seconds) -> str:
@@ -118,6 +136,7 @@ def _plot(target: str, records: list[dict], median: float, path: Path) -> Path |
                    key=lambda r: r["figures"]["device_host_ratio"])
     if not timed:
         return None
+    wait_for_plotting()
     import matplotlib
 
     matplotlib.use("Agg")  # files only: no display

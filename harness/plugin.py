@@ -409,7 +409,6 @@ class ResultCollector:
 
     def _journal(self, entry: dict) -> None:
         if not self.started:  # a run without cases leaves the journal alone
-            preload_plotting()  # for the timing plot at the end
             self.state.journal.start(self.state.resume, {"rootdir": str(self.state.config.rootpath)})
             self.started = True
         self.state.journal.record(entry)
@@ -421,6 +420,8 @@ class ResultCollector:
                     entry = {"nodeid": report.nodeid, **value}
                     self.state.records.append(entry)
                     self._journal(entry)
+                    if "device_host_ratio" in entry.get("figures", {}):
+                        preload_plotting()  # the timing plot at the end will want it
         elif report.failed and report.when == "setup" and "::" in report.nodeid and \
                 report.nodeid.split("::")[-1] in self.state.targets:
             # Infrastructure errors are journaled too, and run again on resume.

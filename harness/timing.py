@@ -60,10 +60,13 @@ def preload_plotting() -> None:
     """Import matplotlib in the background while the cases run, so the plot
     at the end of a run does not wait for it (about half a second)."""
     def load():
-        import matplotlib
+        try:
+            import matplotlib
 
-        matplotlib.use("Agg")  # files only: no display
-        import matplotlib.pyplot  # noqa: F401
+            matplotlib.use("Agg")  # files only: no display
+            import matplotlib.pyplot  # noqa: F401
+        except Exception:  # only a head start: the plot's own import reports trouble
+            pass
 
     global _preloading
     with _preload_lock:

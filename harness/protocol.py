@@ -254,31 +254,40 @@ class BooterClient:
         self.link.write(encode_frame(type_, self.seq, payload))
         return self.seq
 
-    def _request(self, type_: int, payload: bytes, accept: set[int]) -> Frame:
-        """Send a request until an answer of a type in ``accept`` (or ERR) comes."""
-        for attempt in range(self.retries + 1):
-            seq = self._send(type_, payload)
+    def _request(self, type_: int, payload: bytes, accept: set[int], retries: int | None = None,
+                 send=None, unanswered=None, via: str = "") -> Frame:
+        """Send a request until an answer of a type in ``accept`` (or ERR)
+        comes. ``send(type_, payload) -> seq`` puts it on its way (the link by
+        default; a mailbox transport posts it through RAM), ``unanswered()``
+        may raise when a silence means more than a lost frame, and ``via``
+        names the way in messages."""
+        retries = self.retries if retries is None else retries
+        send = send or self._send
+        for attempt in range(retries + 1):
+            seq = send(type_, payload)
             deadline = time.monotonic() + self.frame_timeout
             while True:
                 frame = self._next_frame(deadline)
                 if frame is None:
-                    self.log(f"no answer to frame type {type_:#x} (attempt {attempt + 1})")
+                    if unanswered is not None:
+                        unanswered()
+                    self.log(f"no answer to {via}frame type {type_:#x} (attempt {attempt + 1})")
                     break
                 if frame.type == INFO and type_ != HELLO:
                     # The device restarted under us: whatever we sent is gone.
                     self.info = DeviceInfo.parse(frame.payload)
-                    raise DeviceRestarted("the device restarted during a transfer", self.info)
+                    raise DeviceRestarted(f"the device restarted during a {via}transfer", self.info)
                 if frame.seq != seq:
                     continue  # a late answer to an earlier request
                 if frame.type == ERR and frame.payload[:1] in (b"\x01",):
-                    self.log("device saw a corrupt frame; sending again")
+                    self.log(f"device saw a corrupt {via}frame; sending again")
                     break
                 if frame.type == ERR:
                     raise DeviceRejected(frame.payload[0], frame.payload[1:].decode("utf-8", "replace"))
                 if frame.type in accept:
                     self.retries_used = attempt
                     return frame
-        raise DeviceTimeout(f"device did not answer frame type {type_:#x} after {self.retries + 1} tries")
+        raise DeviceTimeout(f"device did not answer {via}frame type {type_:#x} after {retries + 1} tries")
 
     # --- operations --------------------------------------------------------
     def wait_ready(self, timeout: float) -> DeviceInfo:

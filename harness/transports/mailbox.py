@@ -25,9 +25,8 @@ import zlib
 
 from ..errors import ConfigError, ProtocolError
 from ..memports import MemoryPortError
-from ..protocol import (ACK, ERR, INFO, LOAD, LOAD_HEADER, LOAD_SIGNED, OUT, RUNNING, STATUS, TRACE, BooterClient,
-                        DeviceInfo, DeviceRejected, DeviceRestarted, DeviceTimeout, Frame, LinkClosed, RunRecord,
-                        encode_frame)
+from ..protocol import (ACK, LOAD, LOAD_HEADER, LOAD_SIGNED, OUT, RUNNING, STATUS, TRACE, BooterClient, DeviceInfo,
+                        DeviceTimeout, Frame, LinkClosed, RunRecord, encode_frame)
 from ..registry import transports
 from .booter import BooterTransport
 
@@ -168,34 +167,19 @@ class MailboxClient(BooterClient):
               blob: bytes | None = None) -> Frame:
         """Post a frame through the mailbox (the blob first, if given) until
         an answer of a type in ``accept`` (or ERR) comes."""
-        retries = self.retries if retries is None else retries
-        for attempt in range(retries + 1):
+        def post(type_: int, payload: bytes) -> int:
             self.seq = (self.seq + 1) & 0xFF
-            seq = self.seq
-            self.mailbox.post(encode_frame(type_, seq, payload), blob, self.link)
-            deadline = time.monotonic() + self.frame_timeout
-            while True:
-                frame = self._next_frame(deadline)
-                if frame is None:
-                    if self.mailbox.doorbell_rung():
-                        raise DeviceTimeout(f"the booter did not take frame type {type_:#x} from its mailbox "
-                                            f"within {self.frame_timeout:g} s")
-                    self.log(f"no answer to mailbox frame type {type_:#x} (attempt {attempt + 1})")
-                    break
-                if frame.type == INFO:
-                    self.info = DeviceInfo.parse(frame.payload)
-                    raise DeviceRestarted("the device restarted during a mailbox push", self.info)
-                if frame.seq != seq:
-                    continue
-                if frame.type == ERR and frame.payload[:1] == b"\x01":
-                    self.log("the booter found the mailbox frame corrupt; posting again")
-                    break
-                if frame.type == ERR:
-                    raise DeviceRejected(frame.payload[0], frame.payload[1:].decode("utf-8", "replace"))
-                if frame.type in accept:
-                    self.retries_used = attempt
-                    return frame
-        raise DeviceTimeout(f"no answer to mailbox frame type {type_:#x} after {retries + 1} tries")
+            self.mailbox.post(encode_frame(type_, self.seq, payload), blob, self.link)
+            return self.seq
+
+        def unanswered() -> None:
+            # A doorbell still set: the booter is not polling (it hangs).
+            if self.mailbox.doorbell_rung():
+                raise DeviceTimeout(f"the booter did not take frame type {type_:#x} from its mailbox "
+                                    f"within {self.frame_timeout:g} s")
+
+        return self._request(type_, payload, accept, retries, send=post, unanswered=unanswered,
+                             via="mailbox ")
 
 
 @transports.register("booter-mailbox")

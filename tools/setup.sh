@@ -41,34 +41,29 @@ else
 fi
 
 PYTHON=${PYTHON:-python3}
-if [ ! -x "$VENV/bin/python" ]; then
-    say "creating virtualenv $VENV"
-    "$PYTHON" -m venv "$VENV"
-fi
-stamp="$VENV/.bytecode-hil-installed"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    say "installing the harness and its Python dependencies into $VENV"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e .
-    touch "$stamp"
-else
-    say "virtualenv up to date"
-fi
 
-if [ "${HIL_SETUP_LABGRID:-}" = "1" ]; then
-    if [ ! -x "$LABGRID_VENV/bin/python" ]; then
-        say "creating virtualenv $LABGRID_VENV (the harness with labgrid)"
-        "$PYTHON" -m venv "$LABGRID_VENV"
+# ensure_venv FOLDER PACKAGE: a virtualenv in FOLDER with PACKAGE (the
+# harness, with extras) installed, reinstalled when pyproject.toml changes.
+ensure_venv() {
+    local venv=$1 package=$2
+    if [ ! -x "$venv/bin/python" ]; then
+        say "creating virtualenv $venv"
+        "$PYTHON" -m venv "$venv"
     fi
-    lg_stamp="$LABGRID_VENV/.bytecode-hil-installed"
-    if [ ! -f "$lg_stamp" ] || [ pyproject.toml -nt "$lg_stamp" ]; then
-        say "installing the harness with labgrid into $LABGRID_VENV"
-        "$LABGRID_VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-        "$LABGRID_VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[labgrid]"
-        touch "$lg_stamp"
+    local stamp="$venv/.bytecode-hil-installed"
+    if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+        say "installing the harness (pip install -e $package) into $venv"
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$package"
+        touch "$stamp"
     else
-        say "labgrid virtualenv up to date"
+        say "virtualenv $venv up to date"
     fi
+}
+
+ensure_venv "$VENV" .
+if [ "${HIL_SETUP_LABGRID:-}" = "1" ]; then
+    ensure_venv "$LABGRID_VENV" ".[labgrid]"
 fi
 
 # The Allure command line, pinned in tools/report/package-lock.json.

@@ -119,9 +119,10 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
         return done(Verdict.FAIL, f"the device refused the blob: {run.detail}")
     record = run.record
     error = last_error_line(record.trace)
+    needs = lacks(error) if lacks and error else ""  # what the error shows the target lacks
     if record.status == "load-error":
-        if lacks and lacks(error):
-            return done(Verdict.SKIP, f"unsupported on {target}: {lacks(error)}", kind="target-lacks")
+        if needs:
+            return done(Verdict.SKIP, f"unsupported on {target}: {needs}", kind="target-lacks")
         return done(Verdict.FAIL, f"the VM's loader rejected the blob: {error}")
     if corpus and actual == SCRIPT_SKIP_OUTPUT:
         return done(Verdict.SKIP, f"skipped by the script: {script_skip}", kind="script-skip")
@@ -156,8 +157,8 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
             and error not in expected.text:
         # The VM says its configuration leaves this out: the case cannot run here.
         return done(Verdict.SKIP, f"unsupported on {target}: {error}", kind="unsupported")
-    if record.status == "exception" and lacks and lacks(error) and error not in expected.text:
-        return done(Verdict.SKIP, f"unsupported on {target}: {lacks(error)}", kind="target-lacks")
+    if record.status == "exception" and needs and error not in expected.text:
+        return done(Verdict.SKIP, f"unsupported on {target}: {needs}", kind="target-lacks")
     if not expected.matches(actual):
         origin = {"cpython": "expected (CPython)", "benchmark": "expected (the benchmark's own check)"}.get(
             expected.origin, f"expected ({case.exp_path.relative_to(case.root).as_posix() if case.exp_path else case.id + '.exp'})")

@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_suite)
     p = sub.add_parser("matrix", help="the differential matrix (case x target) from results files")
     p.add_argument("results", nargs="*", help="results-<target>.jsonl files (default: reports/results-*.jsonl)")
-    p.add_argument("-o", "--output", default="reports", help="folder for matrix.md, .csv and .png")
+    p.add_argument("-o", "--output", default="reports", help="folder for matrix.md, .csv and .svg")
     p.set_defaults(func=cmd_matrix)
     for p in sub.choices.values():
         _common(p)

@@ -2,7 +2,7 @@
 with the device/host time ratio where the target has a host reference.
 
 Written as reports/matrix.csv, matrix.md (rows whose verdicts disagree
-first: that is where the targets differ) and matrix.png. Built from the
+first: that is where the targets differ) and matrix.svg. Built from the
 results records the plugin gathers, or from results-<target>.jsonl files
 (``python -m harness matrix``).
 """
@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from .errors import ConfigError
-from .timing import wait_for_plotting
+from .svg import Svg
 
 NOT_RUN = "not run"  # no result: deselected, or not in the results files
 INFRASTRUCTURE = "infrastructure"  # the target never came up for the case: no verdict
@@ -67,9 +67,9 @@ def write_matrix(records: list[dict], targets: list[str], folder: Path) -> list[
     md_path = folder / "matrix.md"
     md_path.write_text(_markdown(rows, order, targets))
     files = [csv_path, md_path]
-    png = _plot(rows, order, targets, folder / "matrix.png")
-    if png:
-        files.append(png)
+    plot = _plot(rows, order, targets, folder / "matrix.svg")
+    if plot:
+        files.append(plot)
     return files
 
 
@@ -94,35 +94,33 @@ def _markdown(rows: dict, order: list[str], targets: list[str]) -> str:
 def _plot(rows: dict, order: list[str], targets: list[str], path: Path) -> Path | None:
     if not rows:
         return None
-    wait_for_plotting()
-    import matplotlib
-
-    matplotlib.use("Agg")  # files only: no display
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
-
-    height = min(2.0 + 0.25 * len(order), 120.0)
-    fig, ax = plt.subplots(figsize=(3.0 + 1.8 * len(targets) + 3.0, height), constrained_layout=True)
+    cell_width, cell_height, top = 110, 18, 60
+    names = max(len(case) for case in order) * 6.5 + 16  # room for the longest case name at 10 px
+    legend_left = names + cell_width * len(targets) + 24
+    seen = Counter(rows[c][t]["verdict"] if t in rows[c] else NOT_RUN for c in rows for t in targets)
+    legend = [v for v in COLOURS if seen[v]]
+    height = top + cell_height * max(len(order), len(legend)) + 20
+    chart = Svg(legend_left + 190, height, f"differential matrix: {', '.join(targets)}")
+    chart.text(8, 20, "verdict per case and target; text: device/host time ratio", size=13)
+    for x, target in enumerate(targets):
+        chart.text(names + (x + 0.5) * cell_width, top - 8, target, size=11, anchor="middle", weight="bold")
     for y, case in enumerate(order):
+        row_top = top + y * cell_height
+        chart.text(names - 8, row_top + 13, case, size=10, anchor="end",
+                   weight="bold" if disagrees(rows[case], targets) else "")
         for x, target in enumerate(targets):
             record = rows[case].get(target)
             verdict = record["verdict"] if record else NOT_RUN
-            ax.add_patch(plt.Rectangle((x, y), 1, 1, facecolor=COLOURS.get(verdict, "#ffffff"),
-                                       edgecolor="#666666", linewidth=0.4))
             ratio = _ratio(record)
-            ax.text(x + 0.5, y + 0.5, f"{ratio:.1f}x" if ratio else verdict, ha="center", va="center", fontsize=7)
-    ax.set_xlim(0, len(targets))
-    ax.set_ylim(len(order), 0)
-    ax.set_xticks([x + 0.5 for x in range(len(targets))], targets)
-    ax.xaxis.tick_top()
-    ax.set_yticks([y + 0.5 for y in range(len(order))], order, fontsize=7)
-    seen = Counter(rows[c][t]["verdict"] if t in rows[c] else NOT_RUN for c in rows for t in targets)
-    ax.legend(handles=[Patch(facecolor=COLOURS[v], edgecolor="#666666", label=f"{v} ({seen[v]})")
-                       for v in COLOURS if seen[v]], loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
-    ax.set_title("verdict per case and target; text: device/host time ratio", fontsize=9)
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+            chart.rect(names + x * cell_width, row_top, cell_width, cell_height, COLOURS.get(verdict, "#ffffff"),
+                       stroke="#666666", tooltip=f"{case} on {target}: {_cell(record)}")
+            chart.text(names + (x + 0.5) * cell_width, row_top + 13, f"{ratio:.1f}x" if ratio else verdict,
+                       size=10, anchor="middle")
+    for i, verdict in enumerate(legend):
+        chart.rect(legend_left, top + i * cell_height + 3, 12, 12, COLOURS[verdict], stroke="#666666")
+        chart.text(legend_left + 18, top + i * cell_height + 13, f"{verdict} ({seen[verdict]})", size=11)
+    chart.text(legend_left, top + len(legend) * cell_height + 16, "case in bold: the targets disagree", size=11)
+    return chart.save(path)
 
 
 def load_results(paths: list[Path]) -> tuple[list[dict], list[str]]:

@@ -27,7 +27,7 @@ from .paths import cache_dir
 from .reporting import case_recorder, configure_outputs
 from .session import SuiteRun, Toolchain
 from .targets import load_target
-from .timing import preload_plotting, write_report
+from .timing import write_report
 from .verdict import CaseResult, Verdict
 
 DEFAULT_TARGET = "qemu-m0"
@@ -420,8 +420,6 @@ class ResultCollector:
                     entry = {"nodeid": report.nodeid, **value}
                     self.state.records.append(entry)
                     self._journal(entry)
-                    if "device_host_ratio" in entry.get("figures", {}):
-                        preload_plotting()  # the timing plot at the end will want it
         elif report.failed and report.when == "setup" and "::" in report.nodeid and \
                 report.nodeid.split("::")[-1] in self.state.targets:
             # Infrastructure errors are journaled too, and run again on resume.

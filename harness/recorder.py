@@ -35,7 +35,7 @@ class Recorder:
         yield StepOutcome()
 
     def attach(self, name: str, content: str | bytes, kind: str = "text") -> None:
-        """``kind``: text, diff, json, csv, markdown or png."""
+        """``kind``: text, diff, json, csv, markdown, png or svg."""
 
 
 NULL_RECORDER = Recorder()

@@ -32,6 +32,7 @@ JUNIT_FILE = "junit.xml"
 _KINDS = {  # recorder kind: allure attachment type and extension
     "text": ("text/plain", "txt"), "diff": ("text/plain", "diff"), "json": ("application/json", "json"),
     "csv": ("text/csv", "csv"), "markdown": ("text/markdown", "md"), "png": ("image/png", "png"),
+    "svg": ("image/svg+xml", "svg"),
 }
 
 
@@ -226,7 +227,7 @@ class RunReports:
         import allure
 
         for path in files:
-            kind = {".png": "png", ".md": "markdown", ".csv": "csv"}[path.suffix]
+            kind = {".svg": "svg", ".md": "markdown", ".csv": "csv"}[path.suffix]
             mime, extension = _KINDS[kind]
             allure.global_attach.file(str(path), name=f"differential matrix ({path.suffix[1:]})",
                                       attachment_type=mime, extension=extension)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import math
 import statistics
-import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+from .svg import Scale, Svg, tick_label
 
 ANOMALY_FACTOR = 4.0  # this far from the median ratio, either way
 
@@ -56,39 +57,6 @@ def _row(r: dict) -> dict:
     }
 
 
-def preload_plotting() -> None:
-    """Import matplotlib in the background while the cases run, so the plot
-    at the end of a run does not wait for it (about half a second)."""
-    def load():
-        try:
-            import matplotlib
-
-            matplotlib.use("Agg")  # files only: no display
-            import matplotlib.pyplot  # noqa: F401
-        except Exception:  # only a head start: the plot's own import reports trouble
-            pass
-
-    global _preloading
-    with _preload_lock:
-        if _preloading is None:
-            _preloading = threading.Thread(target=load, name="preload-matplotlib", daemon=True)
-            _preloading.start()
-
-
-def wait_for_plotting() -> None:
-    """Call before importing matplotlib: two threads importing numpy's
-    extension modules at once fail ("cannot load module more than once per
-    process"), so a plot waits for the preload."""
-    with _preload_lock:
-        thread = _preloading
-    if thread is not None:
-        thread.join()
-
-
-_preload_lock = threading.Lock()
-_preloading: threading.Thread | None = None
-
-
 def _ms(seconds) -> str:
     return f"{seconds * 1e3:.3f}" if seconds else ""
 
@@ -107,9 +75,9 @@ def write_report(target: str, records: list[dict], folder: Path) -> TimingSummar
         md_path = folder / f"timing-{target}.md"
         md_path.write_text(_markdown(target, rows, median))
         files += [csv_path, md_path]
-        png = _plot(target, records, median, folder / f"timing-{target}.png")
-        if png:
-            files.append(png)
+        plot = _plot(target, records, median, folder / f"timing-{target}.svg")
+        if plot:
+            files.append(plot)
     anomalies = [(r["case"], r["figures"]["device_host_ratio"]) for r in records
                  if r.get("figures", {}).get("timing_anomaly")]
     heap = [(r["case"], r["figures"]["heap_peak"], r["reference"]["heap_peak"]) for r in records
@@ -139,34 +107,49 @@ def _plot(target: str, records: list[dict], median: float, path: Path) -> Path |
                    key=lambda r: r["figures"]["device_host_ratio"])
     if not timed:
         return None
-    wait_for_plotting()
-    import matplotlib
+    width, left, right = 1080, 80, 20
+    chart = Svg(width, 720, f"timing on {target}")
+    step = (width - left - right) / len(timed)
+    x_of = [left + (i + 0.5) * step for i in range(len(timed))]
+    bar = max(min(step * 0.7, 6), 0.5)
 
-    matplotlib.use("Agg")  # files only: no display
-    import matplotlib.pyplot as plt
-
-    # One artist per series, not one per case, and a fixed layout: the plot
-    # is drawn at the end of every run, so it must cost little.
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(12, 8))
-    fig.subplots_adjust(left=0.07, right=0.98, top=0.95, bottom=0.07, hspace=0.15)
+    # Above: each case's device/host time ratio, log scale, sorted; anomalies in red.
     ratios = [r["figures"]["device_host_ratio"] for r in timed]
-    anomalies = [bool(r["figures"].get("timing_anomaly")) for r in timed]
-    top.vlines(range(len(timed)), min(ratios) / 2, ratios, colors="tab:blue", linewidth=2)
-    if any(anomalies):
-        marked = [i for i, a in enumerate(anomalies) if a]
-        top.vlines(marked, min(ratios) / 2, [ratios[i] for i in marked], colors="tab:red", linewidth=2)
-    top.axhline(median, color="black", linewidth=1, label=f"median {median:.1f}")
-    top.set_yscale("log")
-    top.set_ylabel("device time / host reference time")
-    top.set_title(f"{target}: {len(timed)} cases, anomalies in red (beyond {ANOMALY_FACTOR:g}x the median)")
-    top.set_xticks([])
-    top.legend()
-    heap = [(r["figures"].get("heap_peak", 0), r.get("reference", {}).get("heap_peak", 0)) for r in timed]
-    bottom.plot(range(len(timed)), [d for d, _ in heap], ".", label="device heap peak")
-    bottom.plot(range(len(timed)), [h for _, h in heap], "x", markersize=3, label="host reference heap peak")
-    bottom.set_ylabel("peak heap, bytes")
-    bottom.set_xlabel("cases, in the order of the ratio above")
-    bottom.legend()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+    y = Scale(min(ratios), max(ratios), 380, 50, log=True)
+    chart.text(width / 2, 24, f"{target}: {len(timed)} cases, anomalies in red (beyond {ANOMALY_FACTOR:g}x "
+               f"the median)", size=14, anchor="middle")
+    _axis(chart, y, left, width - right, "device time / host reference time")
+    for x, r, ratio in zip(x_of, timed, ratios):
+        anomaly = r["figures"].get("timing_anomaly")
+        chart.line(x, y.start, x, y(ratio), "#d62728" if anomaly else "#1f77b4", bar,
+                   tooltip=f"{r['case']}: ratio {ratio:.2f}" + (" (anomaly)" if anomaly else ""))
+    if median:
+        chart.line(left, y(median), width - right, y(median), "black", 1, dash="6 3")
+        chart.text(left + 6, y(median) - 5, f"median {median:.1f}")  # the short bars are on the left
+
+    # Below: peak heap of the device beside its host reference's, same order.
+    heap = [(r["figures"].get("heap_peak") or 0, r.get("reference", {}).get("heap_peak") or 0) for r in timed]
+    h = Scale(0, max([max(pair) for pair in heap] + [1]), 680, 430)
+    _axis(chart, h, left, width - right, "peak heap, bytes")
+    for x, r, (device, host) in zip(x_of, timed, heap):
+        if device:
+            chart.circle(x, h(device), 2, "#1f77b4", tooltip=f"{r['case']}: device heap peak {device}")
+        if host:
+            chart.cross(x, h(host), 2, "#ff7f0e", tooltip=f"{r['case']}: host reference heap peak {host}")
+    chart.circle(left + 14, 444, 3, "#1f77b4")
+    chart.text(left + 22, 448, "device heap peak")
+    chart.cross(left + 134, 444, 3, "#ff7f0e")
+    chart.text(left + 142, 448, "host reference heap peak")
+    chart.text(width / 2, 710, "cases, in the order of the ratio above (hover for names)", anchor="middle")
+    return chart.save(path)
+
+
+def _axis(chart: Svg, scale: Scale, left: float, right: float, label: str) -> None:
+    """A vertical axis at ``left``: ticks, their grid lines and labels, and its name."""
+    for tick in scale.ticks():
+        chart.line(left, scale(tick), right, scale(tick), "#e0e0e0", 1)
+        chart.text(left - 6, scale(tick) + 4, tick_label(tick), size=10, anchor="end")
+    chart.line(left, scale.start, left, scale.end, "black", 1)
+    chart.line(left, scale.start, right, scale.start, "black", 1)
+    middle = (scale.start + scale.end) / 2
+    chart.text(18, middle, label, size=11, anchor="middle", rotate=-90)

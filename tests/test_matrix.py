@@ -1,12 +1,15 @@
 """The differential matrix from results records and files, without running a suite."""
 
 import json
+import xml.etree.ElementTree as ET
 
 import pytest
 
 from harness.__main__ import main
 from harness.errors import ConfigError
-from harness.matrix import load_results, write_matrix
+from harness.matrix import COLOURS, load_results, write_matrix
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def record(case, target, verdict, ratio=None):
@@ -23,7 +26,7 @@ RECORDS = [
 
 def test_matrix_puts_disagreements_first_and_marks_what_never_ran(tmp_path):
     files = write_matrix(RECORDS, ["qemu-m0", "qemu-g030"], tmp_path)
-    assert [f.name for f in files] == ["matrix.csv", "matrix.md", "matrix.png"]
+    assert [f.name for f in files] == ["matrix.csv", "matrix.md", "matrix.svg"]
     rows = (tmp_path / "matrix.csv").read_text().splitlines()
     assert rows == [
         "case,targets disagree,qemu-m0 verdict,qemu-m0 ratio,qemu-g030 verdict,qemu-g030 ratio",
@@ -33,6 +36,15 @@ def test_matrix_puts_disagreements_first_and_marks_what_never_ran(tmp_path):
     ]
     md = (tmp_path / "matrix.md").read_text()
     assert "3 cases; the verdicts differ between targets in 2." in md
+    # The plot: a cell per case and target, coloured by verdict, named in its tooltip.
+    svg = ET.parse(tmp_path / "matrix.svg").getroot()
+    cells = {r.find(f"{SVG}title").text: r.get("fill") for r in svg.iter(f"{SVG}rect")
+             if r.find(f"{SVG}title") is not None}
+    assert len(cells) == 6
+    assert cells["ints/add on qemu-g030: pass (12.2x)"] == COLOURS["pass"]
+    assert cells["str/fmt on qemu-g030: not run"] == COLOURS["not run"]
+    assert cells["str/fmt on qemu-m0: fail (20.0x)"] == COLOURS["fail"]
+    assert cells["floats/sum on qemu-g030: skip"] == COLOURS["skip"]
     assert "| pass | 2 | 1 |" in md and "| not run | 0 | 1 |" in md
     assert "| ints/add | pass (31.5x) | pass (12.2x) |" in md
     assert "| str/fmt **(differs)** | fail (20.0x) | not run |" in md

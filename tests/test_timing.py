@@ -2,6 +2,7 @@
 benchmarks with their driver, and the timing report."""
 
 import json
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -9,6 +10,8 @@ from harness.baseline import Baseline
 from harness.session import SuiteRun
 from harness.timing import mark_anomalies, write_report
 from harness.verdict import Verdict
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 WORK = "t = 0\nfor i in range({n}):\n    t += i * 3 % 7\nprint(t % 1000)\n"
 
@@ -103,6 +106,12 @@ def test_report_marks_anomalies_and_writes_table_and_plot(tmp_path):
     assert [case for case, _ in summary.anomalies] == ["c5", "c4"]
     assert summary.heap_differences == [("c0", 180, 100)]
     names = {p.name for p in summary.files}
-    assert names == {"timing-demo.csv", "timing-demo.md", "timing-demo.png"}
-    assert (tmp_path / "timing-demo.png").read_bytes()[:4] == b"\x89PNG"
+    assert names == {"timing-demo.csv", "timing-demo.md", "timing-demo.svg"}
+    # The plot: one bar per case in the order of its ratio, anomalies in red, named in their tooltips.
+    svg = ET.parse(tmp_path / "timing-demo.svg").getroot()
+    bars = [(line.find(f"{SVG}title").text, line.get("stroke")) for line in svg.iter(f"{SVG}line")
+            if line.find(f"{SVG}title") is not None]
+    assert [title for title, _ in bars] == ["c5: ratio 3.00 (anomaly)", "c2: ratio 48.00", "c0: ratio 50.00",
+                                            "c3: ratio 51.00", "c1: ratio 52.00", "c4: ratio 400.00 (anomaly)"]
+    assert {title.split(":")[0] for title, stroke in bars if stroke == "#d62728"} == {"c4", "c5"}
     assert "| c4 | pass |" in (tmp_path / "timing-demo.md").read_text()

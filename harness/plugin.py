@@ -11,24 +11,28 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import threading
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from .baseline import Baseline
-from .boardsources import open_source, worker_index
 from .cases import Case, load_case
 from .corpus import SIDE_FILE, Corpus, load_corpus_case, record_corpus_run, split_patterns
 from .errors import HarnessError, InfrastructureError
-from .inventory import Board
 from .journal import Journal
 from .paths import cache_dir
-from .reporting import case_recorder, configure_outputs
-from .session import SuiteRun, Toolchain
+from .reporting import case_recorder, configure_outputs, runs_cases
 from .targets import load_target
 from .timing import write_report
 from .verdict import CaseResult, Verdict
+
+if TYPE_CHECKING:
+    # Imported where used: a pytest-xdist controller runs no case and needs
+    # none of them, and its start-up delays every worker's.
+    from .inventory import Board
+    from .session import SuiteRun, Toolchain
 
 DEFAULT_TARGET = "qemu-m0"
 # option, environment variable, default, help
@@ -104,6 +108,13 @@ def result_record(r: CaseResult) -> dict:
     return record
 
 
+def _needs_board(target: str) -> bool:
+    try:
+        return load_target(target).needs_board
+    except HarnessError:
+        return False  # a bad target name or file: its cases' setup says so
+
+
 class HilState:
     """Per-process state: the toolchain and one SuiteRun per target, started on first use."""
 
@@ -128,6 +139,12 @@ class HilState:
         self.toolchain: Toolchain | None = None
         self.runs: dict[str, SuiteRun] = {}
         self.failures: dict[str, HarnessError] = {}
+        # Targets come up from a case's setup or from the bring-up thread
+        # (bring_up_early); reentrant: suite_run prepares the toolchain.
+        self.lock = threading.RLock()
+        self.bring_up_thread: threading.Thread | None = None
+        self.closing = False
+        self.runs_stopped = threading.Event()
         self.records: list[dict] = []  # one per finished case, from the reports
         journal_path = _option(config, "--hil-journal")
         self.journal = Journal(Path(journal_path) if journal_path else
@@ -159,39 +176,85 @@ class HilState:
                 return corpus
         return None
 
+    def prepared_toolchain(self) -> Toolchain:
+        with self.lock:
+            if self.toolchain is None:
+                from .session import Toolchain
+
+                self.toolchain = Toolchain.prepare(cache=self.cache, vm_src=self.vm_src)
+            return self.toolchain
+
     def suite_run(self, target: str) -> SuiteRun:
-        if target in self.failures:
-            raise self.failures[target]
-        if target not in self.runs:
-            try:
-                if self.toolchain is None:
-                    self.toolchain = Toolchain.prepare(cache=self.cache, vm_src=self.vm_src)
-                self.runs[target] = SuiteRun(target, toolchain=self.toolchain, timeout=self.timeout,
-                                             log_dir=self.cache / "logs", board=self.board_for(target),
-                                             signing_key_file=_option(self.config, "--signing-key"),
-                                             push=_option(self.config, "--push"),
-                                             baseline_dir=_option(self.config, "--baseline-dir")).start()
-            except HarnessError as exc:
-                self.failures[target] = exc  # do not rebuild for every case
-                raise
-        return self.runs[target]
+        with self.lock:
+            if target in self.failures:
+                # Without its old traceback: raised again and again, the one
+                # exception would carry every earlier case's frames.
+                raise self.failures[target].with_traceback(None)
+            if target not in self.runs:
+                from .session import SuiteRun
+
+                try:
+                    self.runs[target] = SuiteRun(target, toolchain=self.prepared_toolchain(), timeout=self.timeout,
+                                                 log_dir=self.cache / "logs", board=self.board_for(target),
+                                                 signing_key_file=_option(self.config, "--signing-key"),
+                                                 push=_option(self.config, "--push"),
+                                                 baseline_dir=_option(self.config, "--baseline-dir")).start()
+                except HarnessError as exc:
+                    self.failures[target] = exc  # do not rebuild for every case
+                    raise
+            return self.runs[target]
+
+    def bring_up_early(self) -> None:
+        """Bring the emulated and host targets up in a thread while pytest
+        collects, so their build check, QEMU's boot and the host runner's
+        start are not paid by the first case. Targets on boards wait for a
+        case: a board, perhaps a farm's, is not taken for a run that turns
+        out to select none of its cases. Errors stay in ``failures``, and the
+        first case of the target reports them as its own setup would."""
+        early = [t for t in self.targets if not _needs_board(t)]
+        if not early or self.bring_up_thread is not None:
+            return
+
+        def bring_up() -> None:
+            for target in early:
+                with self.lock:
+                    if self.closing:
+                        break
+                    try:
+                        self.suite_run(target)
+                    except Exception:  # noqa: BLE001 - raised again in the case's setup, which calls suite_run
+                        pass
+            # QEMU and the host runner die with the thread that started them
+            # (PR_SET_PDEATHSIG, harness/procs.py): this one outlives them.
+            self.runs_stopped.wait()
+
+        self.bring_up_thread = threading.Thread(target=bring_up, name="hil-bring-up", daemon=True)
+        self.bring_up_thread.start()
 
     def board_for(self, target: str) -> Board | None:
         if not load_target(target).needs_board:
             return None
         if self.board_source is None:
+            from .boardsources import open_source
             self.board_source = open_source({
                 "inventory": _option(self.config, "--inventory"), "board": _option(self.config, "--board"),
                 "lg_env": self.config.getoption("lg_env", None) or os.environ.get("LG_ENV"),
                 "lg_coordinator": self.config.getoption("lg_coordinator", None)})
         overrides = {key: _option(self.config, f"--{key}") for key in ("probe", "port", "firmware", "pack")}
+        from .boardsources import worker_index
+
         return self.board_source.board(target, worker_index(), overrides)
 
     def close(self) -> None:
+        with self.lock:  # after a bring-up under way; none starts after this
+            self.closing = True
         try:
             for run in self.runs.values():
                 run.stop()
         finally:
+            self.runs_stopped.set()
+            if self.bring_up_thread is not None:
+                self.bring_up_thread.join()
             if self.board_source is not None:  # a farm's board goes back even when a stop failed
                 self.board_source.release()
 
@@ -237,6 +300,18 @@ def pytest_unconfigure(config):
     state = config.stash.get(state_key, None)
     if state is not None:
         state.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session):
+    config = session.config
+    # Where the cases will run: here, unless this is pytest-xdist's controller.
+    if config.option.collectonly or config.pluginmanager.has_plugin("dsession"):
+        return None
+    state = config.stash[state_key]
+    if runs_cases(config, state):
+        state.bring_up_early()
+    return None
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -368,6 +443,15 @@ class CaseItem(pytest.Item):
     def reportinfo(self):
         return self.path, None, f"{self.case.id} [{self.target}]"
 
+    def _traceback_filter(self, excinfo):
+        # pytest formats an error in setup before any hook can replace it:
+        # 20 frames of pytest and pluggy, each file parsed for its source,
+        # 0.1-0.25 s per case, and a target that is down fails every case.
+        # Its message and hint say all; the harness frame that raised it is kept.
+        if isinstance(excinfo.value, HarnessError):
+            return excinfo.traceback[-1:]
+        return super()._traceback_filter(excinfo)
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
@@ -483,6 +567,8 @@ class ResultCollector:
                 tr.write_line(f"  timing: {', '.join(str(p) for p in timing.files)}")
             if self.state.config.getoption("update_baseline"):
                 run = state.runs.get(target)
+                from .baseline import Baseline
+
                 baseline = Baseline(load_target(target), _option(state.config, "--baseline-dir"))
                 details = {"firmware_build": run.session.info.build_id} if run else {}
                 ours = [r for r in records if not r.get("corpus")]  # corpus scripts keep no baseline
@@ -510,9 +596,7 @@ def hil_state(pytestconfig) -> HilState:
 @pytest.fixture(scope="session")
 def hil_toolchain(hil_state) -> Toolchain:
     """The VM source and a built mpy-cross."""
-    if hil_state.toolchain is None:
-        hil_state.toolchain = Toolchain.prepare(cache=hil_state.cache, vm_src=hil_state.vm_src)
-    return hil_state.toolchain
+    return hil_state.prepared_toolchain()
 
 
 @pytest.fixture(scope="session")

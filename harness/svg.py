@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
+
+
+def escape(text: str) -> str:
+    """Text for an element's content or a double-quoted attribute. (Not
+    xml.sax.saxutils: it imports urllib, 40 ms at the start of every run.)"""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def _number(value: float) -> str:
@@ -72,7 +77,7 @@ class Svg:
     def render(self) -> str:
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{_number(self.width)}" '
                 f'height="{_number(self.height)}" viewBox="0 0 {_number(self.width)} {_number(self.height)}" '
-                f"font-family={quoteattr(FONT)}>\n" + "\n".join(self.parts) + "\n</svg>\n")
+                f'font-family="{escape(FONT)}">\n' + "\n".join(self.parts) + "\n</svg>\n")
 
     def save(self, path: Path) -> Path:
         path.write_text(self.render())

@@ -16,8 +16,10 @@ from pathlib import Path
 # allure-pytest puts "<exception type>: <message>" into a result's message:
 # harness.plugin.CaseVerdict for a case's verdict (status failed), the
 # harness.errors classes and the link errors of harness.protocol for
-# infrastructure (status broken).
-_VERDICT = r"harness\.plugin\.CaseVerdict: {}:[\s\S]*"
+# infrastructure (status broken). Results written without pytest
+# (harness/allure_results.py) give a verdict's summary alone, "fail: <case>
+# on <target>: ...", and an error as pytest would.
+_VERDICT = r"(?:harness\.plugin\.CaseVerdict: )?{}:[\s\S]*"
 _ERROR = r"harness\.(?:errors|protocol)\.(?:{}): [\s\S]*"
 
 CATEGORIES = [

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from .allure_files import CATEGORIES, target_environment, write_categories, write_environment
-from .allure_results import KINDS, RESULTS_FOLDER, AllureRecorder, describe_case, reports_off
+from .allure_results import KINDS, RESULTS_FOLDER, AllureRecorder, describe_case, reports_off, results_line
 from .matrix import INFRASTRUCTURE, write_matrix
 from .recorder import NULL_RECORDER, Recorder
 
@@ -149,7 +149,7 @@ class RunReports:
         if not results_dir or _hil_state(self.config) is None or not _hil_state(self.config).records:
             return
         tr = terminalreporter
-        tr.write_line(f"allure results: {results_dir} (make report turns them into reports/allure-report)")
+        tr.write_line(results_line(results_dir))
         for path in getattr(self, "matrix_files", []):
             tr.write_line(f"differential matrix: {path}")
 

@@ -129,14 +129,17 @@ def describe_case(test, case, target: str) -> None:
 
 def case_identity(case, target: str) -> dict:
     """The fields of a case's result that say which test it is, as
-    allure-pytest makes them for the item ``<path>::<target>``: the path
-    relative to the project for our cases and for a corpus inside it, else
-    relative to the corpus root (pytest's rootdir for a corpus outside a
-    project). Stable from run to run, so the report's history and trends
-    follow each case on each target; the same as a pytest run's where the
-    paths agree."""
+    allure-pytest makes them for the item ``<path>::<target>``, the path
+    relative to the project (our cases, and a corpus inside the project), or
+    to the folder that holds the corpus (``basics/int_big.py`` of a corpus
+    ``tests/basics``). Stable from run to run, wherever it is started, so
+    the report's history and trends follow each case on each target; the
+    same as a pytest run's where pytest's rootdir is that folder too (the
+    project; for a corpus outside it, the corpus's parent when pytest is
+    started there)."""
     path = case.path.resolve()
-    base = REPO_ROOT if REPO_ROOT in path.parents else Path(getattr(case, "corpus", "") or path.parent)
+    corpus = getattr(case, "corpus", "")
+    base = REPO_ROOT if REPO_ROOT in path.parents else Path(corpus).parent if corpus else path.parent
     parts = path.relative_to(base).parts
     full_name = ".".join(parts[:-1] + (path.stem,)) + f"#{target}"
     return {"fullName": full_name, "testCaseId": md5(full_name), "historyId": md5(full_name, target),

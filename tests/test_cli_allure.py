@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,16 +21,26 @@ from harness.allure_files import CATEGORIES
 from harness.errors import InfrastructureError
 from harness.paths import CASES_DIR, REPO_ROOT
 from harness.session import SuiteRun
-from test_report import attachments
+from test_report import attachments, make_report
 
 INTS = [p.stem for p in sorted((CASES_DIR / "ints").glob("*.py")) if not p.name.startswith("_")]
 
 
 def suite(cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    # Under pytest's own import guard: the command line must run with pytest not importable.
-    code = "import sys; sys.modules['pytest'] = None; from harness.__main__ import main; sys.exit(main(sys.argv[1:]))"
+    """``python -m harness suite ARGS``, with pytest made unimportable: the command line must not need it."""
+    code = ("import sys; sys.modules['pytest'] = sys.modules['_pytest'] = None; "
+            "from harness.__main__ import main; sys.exit(main(sys.argv[1:]))")
     return subprocess.run([sys.executable, "-c", code, "suite", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, env=env)
+                          timeout=300, env=env or reporting_env())
+
+
+def reporting_env() -> dict:
+    return {k: v for k, v in os.environ.items() if k != "HIL_NO_REPORTS"}
+
+
+@pytest.fixture(autouse=True)
+def reports_wanted(monkeypatch):
+    monkeypatch.delenv("HIL_NO_REPORTS", raising=False)   # for the runs in this process
 
 
 def results(folder: Path) -> dict[str, dict]:
@@ -157,7 +168,8 @@ def corpus_runs(tmp_path_factory):
     assert proc.returncode == 1, proc.stdout + proc.stderr
     # Started in the corpus's parent, pytest roots its test ids there: theirs/bad.py::host32.
     ran = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "theirs",
-                          "--target=host32"], cwd=root, capture_output=True, text=True, timeout=300)
+                          "--target=host32"], cwd=root, capture_output=True, text=True, timeout=300,
+                         env=reporting_env())
     assert ran.returncode == 1, ran.stdout + ran.stderr
     assert snapshot(corpus) == before   # neither run wrote into their folder
     return root, proc
@@ -201,6 +213,18 @@ def test_the_command_line_writes_what_pytest_writes(corpus_runs):
     # pytest names the exception; the command line gives the verdict's summary alone.
     assert theirs["bad on host32"]["statusDetails"]["message"] == \
         "harness.plugin.CaseVerdict: " + ours["bad on host32"]["statusDetails"]["message"]
+
+
+def test_make_report_takes_the_command_lines_results(corpus_runs):
+    if not shutil.which("node") or not shutil.which("npm"):
+        pytest.skip("Node.js and npm are not installed (make setup installs them)")
+    root, _ = corpus_runs
+    proc = make_report(root / "cli")   # what make report runs, on HIL_ALLURE_RESULTS=<that folder>
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = root / "cli" / "reports" / "allure-report" / "awesome" / "data" / "test-results"
+    bad = next(r for r in (json.loads(p.read_text()) for p in data.glob("*.json")) if r["name"] == "bad on host32")
+    assert [c["name"] for c in bad["categories"]] == ["Output mismatches"]
+    assert bad["fullName"] == "theirs.bad#host32"
 
 
 def test_run_from_inside_a_corpus_leaves_it_untouched(tmp_path, monkeypatch, capsys):

@@ -7,6 +7,9 @@
     python -m harness suite --target host32 [cases/ints ...]
     python -m harness matrix [reports/results-host32.jsonl reports/results-qemu-m0.jsonl ...]
     python -m harness suite --target host32 path/to/tests/basics --exclude 'float_*'
+
+``suite`` writes Allure results, as a pytest run of cases does, to
+reports/allure-results below the current folder (docs/reports.md).
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from .allure_results import RESULTS_FOLDER, AllureResults, reports_off, results_line
 from .cases import discover, load_case
 from .corpus import Corpus, load_corpus_case, record_corpus_run, split_patterns
 from .errors import ConfigError, HarnessError
 from .footprint import measure
 from .boardsources import open_source
-from .paths import CASES_DIR, cache_dir
+from .paths import CASES_DIR, REPORTS_DIR, cache_dir
 from .session import SuiteRun, TargetSession, Toolchain
 from .targets import available_targets, load_target
 from .verdict import Verdict
@@ -149,33 +153,82 @@ def cmd_run(args) -> int:
     return worst
 
 
-def _suite_cases(args) -> list:
-    """Cases of ours (below cases/), or the scripts of corpora (any other folder)."""
+def _suite_cases(args) -> tuple[list, list[Path]]:
+    """Cases of ours (below cases/), or the scripts of corpora (any other
+    folder); and the corpora's roots."""
     include, exclude = split_patterns(args.include), split_patterns(args.exclude)
-    cases = []
+    cases, corpora = [], []
     for p in [Path(p) for p in (args.paths or [CASES_DIR])]:
         if not p.exists():
             raise ConfigError(f"{p} does not exist")
         if CASES_DIR in p.resolve().parents or p.resolve() == CASES_DIR:
             cases += [load_case(p, CASES_DIR)] if p.is_file() else [load_case(c.path, CASES_DIR) for c in discover(p)]
-        elif p.is_file():
-            corpus = Corpus.open(p.parent, include, exclude)
-            cases.append(load_corpus_case(p, corpus.root, corpus.side))
-        else:
-            cases += Corpus.open(p, include, exclude).cases()
-    return cases
+            continue
+        corpus = Corpus.open(p.parent if p.is_file() else p, include, exclude)
+        corpora.append(corpus.root)
+        cases += [load_corpus_case(p, corpus.root, corpus.side)] if p.is_file() else corpus.cases()
+    return cases, corpora
+
+
+def _overlapping(folder: Path, corpora: list[Path]) -> Path | None:
+    """The corpus ``folder`` is in (or holds): writing or emptying it would touch the corpus."""
+    return next((c for c in corpora if folder == c or c in folder.parents or folder in c.parents), None)
+
+
+def _results_folder(args, corpora: list[Path]) -> tuple[Path | None, str]:
+    """Where the run's Allure results go (None: nowhere), and why there when
+    it is not where the user asked or would look."""
+    if args.no_reports or reports_off():
+        return None, ""
+    if args.alluredir:
+        folder = Path(args.alluredir).resolve()
+        corpus = _overlapping(folder, corpora)
+        if corpus:
+            raise ConfigError(f"--alluredir {args.alluredir} is inside the corpus {corpus} (or holds it), whose "
+                              "files a run leaves untouched", "choose a folder outside it, or pass --no-reports")
+        return folder, ""
+    folder = Path.cwd().resolve() / "reports" / RESULTS_FOLDER
+    corpus = _overlapping(folder, corpora)
+    if corpus is None:
+        return folder, ""
+    # Run from inside a corpus: its files stay as they were, the results go
+    # to the project's reports/, where make report looks for them.
+    folder = REPORTS_DIR / RESULTS_FOLDER
+    if _overlapping(folder, corpora):
+        raise ConfigError(f"the results would go into the corpus {corpus}, whose files a run leaves untouched",
+                          "pass --alluredir DIR outside it, or --no-reports")
+    return folder, f"not below the current folder: it is inside the corpus {corpus}, whose files stay untouched"
 
 
 def cmd_suite(args) -> int:
-    cases = _suite_cases(args)
+    cases, corpora = _suite_cases(args)
+    folder, why = _results_folder(args, corpora)
+    results = AllureResults(folder, clean=args.clean_alluredir or not args.alluredir) if folder else None
+    try:
+        return _run_suite(args, cases, results)
+    finally:
+        if results is not None:
+            results.finish([args.target])
+            if results.written:
+                print(results_line(results.folder) + (f"\n  {why}" if why else ""))
+
+
+def _run_suite(args, cases: list, results: AllureResults | None) -> int:
     counts: Counter = Counter()
     kinds: Counter = Counter()
     corpus_verdicts: dict[str, dict[str, str]] = {}
     started = time.monotonic()
-    with SuiteRun(args.target, cache=cache_dir(args.hil_cache), vm_src=args.vm_src, timeout=args.timeout,
-                  board=_board(args, args.target), signing_key_file=args.signing_key, push=args.push) as run:
+    try:
+        run = SuiteRun(args.target, cache=cache_dir(args.hil_cache), vm_src=args.vm_src, timeout=args.timeout,
+                       board=_board(args, args.target), signing_key_file=args.signing_key, push=args.push).start()
+    except Exception as exc:
+        # The target never came up: each case says so, as a broken result.
+        for case in cases if results else ():
+            results.broken(case, args.target, exc)
+        raise
+    try:
         for case in cases:
-            result = run.run_case(case)
+            result = results.run_case(run, case) if results else run.run_case(case)
             counts[result.verdict] += 1
             if result.kind:
                 kinds[f"{result.verdict.value}: {result.kind}"] += 1
@@ -185,7 +238,9 @@ def cmd_suite(args) -> int:
                 print(result.summary())
                 if result.diff:
                     print(result.diff.rstrip("\n"))
-        cache = run.toolchain.cache
+    finally:
+        run.stop()
+    cache = run.toolchain.cache
     took = time.monotonic() - started
     print(", ".join(f"{counts[v]} {v.value}" for v in Verdict if counts[v]) + f" in {took:.1f} s")
     if kinds:
@@ -239,6 +294,10 @@ def main(argv: list[str] | None = None) -> int:
                    "cases/ is a corpus of plain scripts (docs/corpus.md)")
     p.add_argument("--include", help="corpus scripts to run: globs, comma-separated (default: all)")
     p.add_argument("--exclude", help="corpus scripts to leave out: globs, comma-separated")
+    p.add_argument("--alluredir", help="Allure results folder (default: reports/allure-results below the current "
+                   "folder, emptied first; the project's when the current folder is inside a corpus)")
+    p.add_argument("--clean-alluredir", action="store_true", help="empty the --alluredir folder first")
+    p.add_argument("--no-reports", action="store_true", help="write no Allure results [env HIL_NO_REPORTS=1]")
     _board_options(p)
     p.set_defaults(func=cmd_suite)
     p = sub.add_parser("matrix", help="the differential matrix (case x target) from results files")

@@ -16,8 +16,10 @@ from pathlib import Path
 # allure-pytest puts "<exception type>: <message>" into a result's message:
 # harness.plugin.CaseVerdict for a case's verdict (status failed), the
 # harness.errors classes and the link errors of harness.protocol for
-# infrastructure (status broken).
-_VERDICT = r"harness\.plugin\.CaseVerdict: {}:[\s\S]*"
+# infrastructure (status broken). Results written without pytest
+# (harness/allure_results.py) give a verdict's summary alone, "fail: <case>
+# on <target>: ...", and an error as pytest would.
+_VERDICT = r"(?:harness\.plugin\.CaseVerdict: )?{}:[\s\S]*"
 _ERROR = r"harness\.(?:errors|protocol)\.(?:{}): [\s\S]*"
 
 CATEGORIES = [
@@ -79,6 +81,26 @@ def environment_lines(environments: dict[str, dict], targets: list[str]) -> list
                 lines.append((f"{target}.{key}", value))
     lines.append(("python", platform.python_version()))
     return lines
+
+
+def target_environment(run) -> dict:
+    """What identifies a target's run (a started ``SuiteRun``): firmware,
+    footprint, device, board, and the VM."""
+    session, source = run.session, run.toolchain.source
+    env = {"vm": run.toolchain.profile.name, "vm.source": source.origin, "vm.source.sha256": source.digest,
+           "target": run.target.name, "device": str(session.info)}
+    if session.firmware:
+        env["firmware.build_id"] = session.firmware.build_id
+    if session.footprint:
+        env["firmware.footprint"] = session.footprint.describe(run.target.memory)
+    if session.board:
+        env["board"] = f"{session.board.name} ({session.board.origin})"
+        for key in ("probe", "port"):  # the debug probe's unique ID, the serial port
+            if session.board.options.get(key):
+                env[f"board.{key}"] = session.board.options[key]
+    if run.reference:
+        env["reference"] = f"{run.reference.target.name}: {run.reference.info}"
+    return env
 
 
 def write_environment(results_dir: Path, environments: dict[str, dict], targets: list[str]) -> Path:

@@ -428,14 +428,7 @@ class CaseItem(pytest.Item):
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, CaseVerdict):
-            r = excinfo.value.result
-            lines = [f"{r.verdict.value.upper()}: {r.case_id} on {r.target}", r.message]
-            if r.diff:
-                lines += ["", r.diff.rstrip("\n")]
-            if r.verdict is not Verdict.FAIL and r.actual:
-                lines += ["", "output before it ended:", r.actual.rstrip("\n")]
-            lines += ["", f"case: {self.case.path}"]
-            return "\n".join(lines)
+            return excinfo.value.result.explain(self.case.path)
         if isinstance(excinfo.value, HarnessError):
             return f"INFRASTRUCTURE: {excinfo.value}"
         return super().repr_failure(excinfo, style)

@@ -3,8 +3,9 @@
 ``SuiteRun.run_case`` reports each stage (compile, push and run, the host
 reference, the expected output, the comparison) and its attachments (the
 source, the blob's disassembly, outputs, the diff, the timing record) to a
-recorder. The default records nothing; the pytest layer passes one that
-writes Allure steps (harness/reporting.py). Recorders never change a verdict.
+recorder. The default records nothing; the pytest layer and ``python -m
+harness suite`` pass one that writes Allure steps (``AllureRecorder``,
+harness/allure_results.py). Recorders never change a verdict.
 """
 
 from __future__ import annotations

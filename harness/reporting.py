@@ -7,7 +7,9 @@ results go to ``reports/allure-results`` and ``reports/junit.xml``.
 
 What it adds to allure-pytest's results: each case's title, labels (area as
 epic and suite, target as a parameter and tag), its steps and attachments
-(through ``AllureRecorder``, the library's ``Recorder``), and at the end of
+(through ``AllureRecorder``, the library's ``Recorder``; both from
+harness/allure_results.py, which ``python -m harness suite`` writes its
+results with), and at the end of
 the run, from the controller, ``environment.properties``, ``categories.json``
 and the differential matrix. Infrastructure errors end as Allure "broken",
 case verdicts as "failed"; the categories keep them apart.
@@ -15,25 +17,17 @@ case verdicts as "failed"; the categories keep them apart.
 
 from __future__ import annotations
 
-import os
 import shutil
-from contextlib import contextmanager
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 
-from .allure_files import CATEGORIES, write_categories, write_environment
+from .allure_files import CATEGORIES, target_environment, write_categories, write_environment
+from .allure_results import KINDS, RESULTS_FOLDER, AllureRecorder, describe_case, reports_off, results_line
 from .matrix import INFRASTRUCTURE, write_matrix
-from .recorder import NULL_RECORDER, Recorder, StepOutcome
+from .recorder import NULL_RECORDER, Recorder
 
-RESULTS_FOLDER = "allure-results"  # in the run's reports/ folder
 JUNIT_FILE = "junit.xml"
-_KINDS = {  # recorder kind: allure attachment type and extension
-    "text": ("text/plain", "txt"), "diff": ("text/plain", "diff"), "json": ("application/json", "json"),
-    "csv": ("text/csv", "csv"), "markdown": ("text/markdown", "md"), "png": ("image/png", "png"),
-    "svg": ("image/svg+xml", "svg"),
-}
 
 
 def _listener(config):
@@ -56,7 +50,7 @@ def configure_outputs(config, state) -> None:
     """Default the Allure results folder and the JUnit file to the run's
     reports/ folder. Called by the main plugin's pytest_configure (tryfirst),
     once its state exists and before allure-pytest and junitxml read them."""
-    if not runs_cases(config, state) or os.environ.get("HIL_NO_REPORTS") or config.option.collectonly:
+    if not runs_cases(config, state) or reports_off() or config.option.collectonly:
         return
     reports = state.reports_dir
     if not getattr(config.option, "allure_report_dir", None):
@@ -72,58 +66,6 @@ def configure_outputs(config, state) -> None:
         config.option.xmlpath = str(reports / JUNIT_FILE)
 
 
-class AllureRecorder(Recorder):
-    """Writes a case's steps and attachments into its Allure result (allure-pytest's reporter)."""
-
-    wants_attachments = True
-
-    def __init__(self, logger):
-        self.logger = logger
-
-    @contextmanager
-    def step(self, title: str):
-        from allure_commons.model2 import Parameter, Status, StatusDetails, TestStepResult
-        from allure_commons.utils import now
-
-        uuid = str(uuid4())
-        step = TestStepResult(name=title, start=now())
-        self.logger.start_step(None, uuid, step)
-        outcome = StepOutcome()
-        try:
-            yield outcome
-        except BaseException as exc:
-            step.status = Status.BROKEN
-            step.statusDetails = StatusDetails(message=f"{type(exc).__name__}: {exc}")
-            raise
-        else:
-            step.status = Status.FAILED if outcome.problem else Status.PASSED
-            if outcome.problem:
-                step.statusDetails = StatusDetails(message=outcome.problem)
-        finally:
-            step.parameters = [Parameter(name=k, value=str(v)) for k, v in outcome.parameters.items()]
-            step.stop = now()
-            self.logger.stop_step(uuid)
-
-    def attach(self, name: str, content: str | bytes, kind: str = "text") -> None:
-        mime, extension = _KINDS[kind]
-        body = content if isinstance(content, bytes) else content.encode("utf-8")
-        self.logger.attach_data(uuid4(), body, name=name, attachment_type=mime, extension=extension)
-
-    def replay(self, entry: dict) -> None:
-        """A step that happened once, when the target came up, shown in every case it served."""
-        from allure_commons.model2 import Parameter, Status, TestStepResult
-
-        stop = int(entry["at"] * 1000)
-        parameters = [Parameter(name="seconds", value=f"{entry['seconds']:.2f}"),
-                      Parameter(name="when", value="once, as the target came up; shared by its cases")]
-        parameters += [Parameter(name=k, value=str(v)) for k, v in entry.get("details", {}).items()]
-        uuid = str(uuid4())
-        step = TestStepResult(name=f"{entry['step']}: {entry['title']}", status=Status.PASSED,
-                              start=stop - int(entry["seconds"] * 1000), stop=stop, parameters=parameters)
-        self.logger.start_step(None, uuid, step)
-        self.logger.stop_step(uuid)
-
-
 def case_recorder(config) -> Recorder:
     """The recorder for the case running now: Allure's when results are written, else none."""
     listener = _listener(config)
@@ -137,24 +79,13 @@ def pytest_runtest_setup(item):
     case, target = getattr(item, "case", None), getattr(item, "target", None)
     if listener is None or case is None:
         return
-    from allure_commons.model2 import Label, Parameter
-
     test = listener.allure_logger.get_test(None)
     if test is None:
         return
-    area = case.id.split("/")[0] if "/" in case.id else "(top level)"
-    test.name = f"{case.id} on {target}"
-    test.description = f"Case `{case.id}` ({case.path.name}) on target `{target}`."
-    test.labels += [Label(name="epic", value=area), Label(name="parentSuite", value="conformance"),
-                    Label(name="suite", value=area), Label(name="subSuite", value=case.id),
-                    Label(name="feature", value=area), Label(name="tag", value=target)]
-    test.parameters.append(Parameter(name="target", value=target))
+    describe_case(test, case, target)
     run = getattr(item, "run_for", None)
     if run is not None:
-        recorder = AllureRecorder(listener.allure_logger)
-        for session in (run.session, run.reference):
-            for entry in (session.bring_up if session else []):
-                recorder.replay(entry)
+        AllureRecorder(listener.allure_logger).replay_bring_up(run)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -171,25 +102,6 @@ def pytest_runtest_makereport(item, call):
         report.hil_infrastructure = {"case": item.case.id, "target": item.target, "verdict": INFRASTRUCTURE}
     if call.when == "call" and getattr(item, "result", None) is not None:
         item.user_properties.append(("hil_verdict", item.result.verdict.value))
-
-
-def target_environment(run) -> dict:
-    """What identifies a target's run: firmware, footprint, device, board, and the VM."""
-    session, source = run.session, run.toolchain.source
-    env = {"vm": run.toolchain.profile.name, "vm.source": source.origin, "vm.source.sha256": source.digest,
-           "target": run.target.name, "device": str(session.info)}
-    if session.firmware:
-        env["firmware.build_id"] = session.firmware.build_id
-    if session.footprint:
-        env["firmware.footprint"] = session.footprint.describe(run.target.memory)
-    if session.board:
-        env["board"] = f"{session.board.name} ({session.board.origin})"
-        for key in ("probe", "port"):  # the debug probe's unique ID, the serial port
-            if session.board.options.get(key):
-                env[f"board.{key}"] = session.board.options[key]
-    if run.reference:
-        env["reference"] = f"{run.reference.target.name}: {run.reference.info}"
-    return env
 
 
 class RunReports:
@@ -228,7 +140,7 @@ class RunReports:
 
         for path in files:
             kind = {".svg": "svg", ".md": "markdown", ".csv": "csv"}[path.suffix]
-            mime, extension = _KINDS[kind]
+            mime, extension = KINDS[kind]
             allure.global_attach.file(str(path), name=f"differential matrix ({path.suffix[1:]})",
                                       attachment_type=mime, extension=extension)
 
@@ -237,7 +149,7 @@ class RunReports:
         if not results_dir or _hil_state(self.config) is None or not _hil_state(self.config).records:
             return
         tr = terminalreporter
-        tr.write_line(f"allure results: {results_dir} (make report turns them into reports/allure-report)")
+        tr.write_line(results_line(results_dir))
         for path in getattr(self, "matrix_files", []):
             tr.write_line(f"differential matrix: {path}")
 

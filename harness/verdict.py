@@ -44,6 +44,16 @@ class CaseResult:
         text = f"{self.verdict.value}: {self.case_id} on {self.target}"
         return f"{text}: {self.message}" if self.message else text
 
+    def explain(self, case_path) -> str:
+        """A verdict other than pass, for a person: what, why, the diff or
+        the output before the run ended, and the case's file."""
+        lines = [f"{self.verdict.value.upper()}: {self.case_id} on {self.target}", self.message]
+        if self.diff:
+            lines += ["", self.diff.rstrip("\n")]
+        if self.verdict is not Verdict.FAIL and self.actual:
+            lines += ["", "output before it ended:", self.actual.rstrip("\n")]
+        return "\n".join(lines + ["", f"case: {case_path}"])
+
 
 def apply_baseline(result: CaseResult, comparison) -> None:
     """A passing case slower than its baseline becomes a perf regression."""

@@ -3,8 +3,7 @@
 import re
 from types import SimpleNamespace
 
-from harness.allure_files import CATEGORIES, write_environment
-from harness.reporting import target_environment
+from harness.allure_files import CATEGORIES, target_environment, write_environment
 
 
 def fake_run(board=None):
@@ -44,5 +43,12 @@ def test_categories_keep_infrastructure_apart_from_conformance():
     assert category("broken", "harness.protocol.DeviceTimeout: device did not answer") == \
         "Infrastructure: board or emulator lost"
     assert category("broken", "KeyError: 'x'") == "Harness errors"
+    # Results written without pytest (python -m harness suite) give a verdict's summary alone.
+    assert category("failed", "fail: ints/x on g030: output differs\nmore") == "Output mismatches"
+    assert category("failed", "vm-crash: a on b: fault") == "VM crashes"
+    assert category("failed", "timeout: a on b: no result") == "Timeouts"
+    assert category("failed", "perf-regression: a on b: slower") == "Perf regressions"
     # A verdict never lands in an infrastructure category, nor the other way round.
     assert category("broken", "harness.plugin.CaseVerdict: fail: a on b: x") == "Harness errors"
+    assert category("broken", "fail: a on b: x") == "Harness errors"
+    assert category("failed", "harness.errors.ConfigError: bad option") is None

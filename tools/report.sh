@@ -18,7 +18,7 @@ ALLURE=tools/report/node_modules/.bin/allure
 
 if ! compgen -G "$RESULTS/*-result.json" >/dev/null; then
     echo "report: error: no Allure results in $RESULTS" >&2
-    echo "  -> run the suite first (make suite, or pytest --target=...), or set HIL_ALLURE_RESULTS" >&2
+    echo "  -> run the suite first (make suite, pytest --target=..., or python -m harness suite --target=...), or set HIL_ALLURE_RESULTS" >&2
     exit 2
 fi
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

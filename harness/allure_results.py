@@ -1,0 +1,267 @@
+"""Allure results of cases, without pytest.
+
+What both ways of running cases share: ``AllureRecorder`` (the library's
+``Recorder``: a case's steps and attachments, and the bring-up steps it
+replays) and ``describe_case`` (its name, description, labels and target
+parameter). The pytest layer (harness/reporting.py) applies them to
+allure-pytest's results; ``AllureResults`` writes whole results folders for
+``python -m harness suite``, with allure-python-commons' model and file
+logger, so that both look the same in a report.
+
+``AllureResults`` leaves allure-python-commons' ``AllureReporter`` and its
+plugin manager alone: both are process-wide (the reporter keeps the items it
+has open per thread in a class attribute, and reports them to every logger
+registered), so a run inside a pytest process that writes results of its
+own would mix the two. It keeps its one open result itself and writes it,
+when the case ends, with its own ``AllureFileLogger``.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+from uuid import uuid4
+
+from allure_commons.logger import AllureFileLogger
+from allure_commons.model2 import (ATTACHMENT_PATTERN, Attachment, Label, Parameter, Status, StatusDetails,
+                                   TestResult, TestStepResult)
+from allure_commons.utils import host_tag, md5, now, platform_label, thread_tag
+
+from .allure_files import target_environment, write_categories, write_environment
+from .errors import HarnessError
+from .paths import REPO_ROOT, REPORTS_DIR
+from .recorder import Recorder, StepOutcome
+from .verdict import CaseResult, Verdict
+
+RESULTS_FOLDER = "allure-results"  # in a run's reports/ folder
+NO_REPORTS_ENV = "HIL_NO_REPORTS"
+KINDS = {  # recorder kind: allure attachment type and extension
+    "text": ("text/plain", "txt"), "diff": ("text/plain", "diff"), "json": ("application/json", "json"),
+    "csv": ("text/csv", "csv"), "markdown": ("text/markdown", "md"), "png": ("image/png", "png"),
+    "svg": ("image/svg+xml", "svg"),
+}
+
+
+def reports_off() -> bool:
+    """``HIL_NO_REPORTS`` set (to anything): a run writes no reports by default."""
+    return bool(os.environ.get(NO_REPORTS_ENV))
+
+
+def results_line(folder: Path) -> str:
+    """Where a run's results went, and how to make the HTML report of them
+    (tools/report.sh reads the project's reports/allure-results unless told)."""
+    folder = Path(folder).resolve()
+    make = "make report" if Path.cwd().resolve() == REPO_ROOT else f"make -C {REPO_ROOT} report"
+    if folder != REPORTS_DIR / RESULTS_FOLDER:
+        make = f"HIL_ALLURE_RESULTS={folder} {make}"
+    return f"allure results: {folder} ({make} turns them into {REPORTS_DIR / 'allure-report'})"
+
+
+class AllureRecorder(Recorder):
+    """Writes a case's steps and attachments into its Allure result. ``logger``
+    keeps the open result and its steps: allure-python-commons'
+    ``AllureReporter`` (allure-pytest's), or ``AllureResults``'s own."""
+
+    wants_attachments = True
+
+    def __init__(self, logger):
+        self.logger = logger
+
+    @contextmanager
+    def step(self, title: str):
+        uuid = str(uuid4())
+        step = TestStepResult(name=title, start=now())
+        self.logger.start_step(None, uuid, step)
+        outcome = StepOutcome()
+        try:
+            yield outcome
+        except BaseException as exc:
+            step.status = Status.BROKEN
+            step.statusDetails = StatusDetails(message=f"{type(exc).__name__}: {exc}")
+            raise
+        else:
+            step.status = Status.FAILED if outcome.problem else Status.PASSED
+            if outcome.problem:
+                step.statusDetails = StatusDetails(message=outcome.problem)
+        finally:
+            step.parameters = [Parameter(name=k, value=str(v)) for k, v in outcome.parameters.items()]
+            step.stop = now()
+            self.logger.stop_step(uuid)
+
+    def attach(self, name: str, content: str | bytes, kind: str = "text") -> None:
+        mime, extension = KINDS[kind]
+        body = content if isinstance(content, bytes) else content.encode("utf-8")
+        self.logger.attach_data(uuid4(), body, name=name, attachment_type=mime, extension=extension)
+
+    def replay(self, entry: dict) -> None:
+        """A step that happened once, when the target came up, shown in every case it served."""
+        stop = int(entry["at"] * 1000)
+        parameters = [Parameter(name="seconds", value=f"{entry['seconds']:.2f}"),
+                      Parameter(name="when", value="once, as the target came up; shared by its cases")]
+        parameters += [Parameter(name=k, value=str(v)) for k, v in entry.get("details", {}).items()]
+        uuid = str(uuid4())
+        step = TestStepResult(name=f"{entry['step']}: {entry['title']}", status=Status.PASSED,
+                              start=stop - int(entry["seconds"] * 1000), stop=stop, parameters=parameters)
+        self.logger.start_step(None, uuid, step)
+        self.logger.stop_step(uuid)
+
+    def replay_bring_up(self, run) -> None:
+        """How a SuiteRun's target and its host reference came up."""
+        for session in (run.session, run.reference):
+            for entry in (session.bring_up if session else []):
+                self.replay(entry)
+
+
+def describe_case(test, case, target: str) -> None:
+    """A case's Allure result (``allure_commons.model2.TestResult``): its name,
+    description, labels (area as epic, suite and feature; the case as
+    sub-suite; the target as a tag) and the target as a parameter."""
+    area = case.id.split("/")[0] if "/" in case.id else "(top level)"
+    test.name = f"{case.id} on {target}"
+    test.description = f"Case `{case.id}` ({case.path.name}) on target `{target}`."
+    test.labels += [Label(name="epic", value=area), Label(name="parentSuite", value="conformance"),
+                    Label(name="suite", value=area), Label(name="subSuite", value=case.id),
+                    Label(name="feature", value=area), Label(name="tag", value=target)]
+    test.parameters.append(Parameter(name="target", value=target))
+
+
+def case_identity(case, target: str) -> dict:
+    """The fields of a case's result that say which test it is, as
+    allure-pytest makes them for the item ``<path>::<target>``, the path
+    relative to the project (our cases, and a corpus inside the project), or
+    to the folder that holds the corpus (``basics/int_big.py`` of a corpus
+    ``tests/basics``). Stable from run to run, wherever it is started, so
+    the report's history and trends follow each case on each target; the
+    same as a pytest run's where pytest's rootdir is that folder too (the
+    project; for a corpus outside it, the corpus's parent when pytest is
+    started there)."""
+    path = case.path.resolve()
+    corpus = getattr(case, "corpus", "")
+    base = REPO_ROOT if REPO_ROOT in path.parents else Path(corpus).parent if corpus else path.parent
+    parts = path.relative_to(base).parts
+    full_name = ".".join(parts[:-1] + (path.stem,)) + f"#{target}"
+    return {"fullName": full_name, "testCaseId": md5(full_name), "historyId": md5(full_name, target),
+            "titlePath": list(parts)}
+
+
+def verdict_status(result: CaseResult, case_path) -> tuple[str, StatusDetails | None]:
+    """A verdict's Allure status, and what the result says of it: a verdict
+    other than pass, skip and xfail is failed, its message the result's
+    summary (``fail: <case> on <target>: ...``, the categories' verdict form)."""
+    if result.verdict is Verdict.PASS:
+        return Status.PASSED, None
+    if result.verdict is Verdict.SKIP:
+        return Status.SKIPPED, StatusDetails(message=result.message)
+    if result.verdict is Verdict.XFAIL:
+        return Status.SKIPPED, StatusDetails(message=f"XFAIL {result.message}".rstrip())
+    return Status.FAILED, StatusDetails(message=result.summary(), trace=result.explain(case_path))
+
+
+def error_status(exc: BaseException) -> tuple[str, StatusDetails]:
+    """An error's Allure status, broken, and the message pytest would give
+    it: ``harness.errors.<Class>: ...``, the categories' infrastructure form."""
+    message = "".join(traceback.format_exception_only(exc)).rstrip("\n")
+    trace = f"INFRASTRUCTURE: {exc}" if isinstance(exc, HarnessError) else "".join(traceback.format_exception(exc))
+    return Status.BROKEN, StatusDetails(message=message, trace=trace)
+
+
+class _OpenResult:
+    """The result of the case running now, and its open steps: what
+    ``AllureRecorder`` asks of allure-python-commons' ``AllureReporter``."""
+
+    def __init__(self, logger: AllureFileLogger, test: TestResult, case_path: Path):
+        self.file_logger = logger
+        self.test = test
+        self.case_path = case_path
+        self.open = [(test.uuid, test)]   # the result, then its steps as they nest
+        self.files: list[str] = []        # its attachments, written as they come
+
+    def start_step(self, parent_uuid, uuid, step) -> None:
+        self.open[-1][1].steps.append(step)
+        self.open.append((uuid, step))
+
+    def stop_step(self, uuid) -> None:
+        self.open = [(u, item) for u, item in self.open if u != uuid]
+
+    def attach_data(self, uuid, body, name=None, attachment_type=None, extension=None) -> None:
+        source = ATTACHMENT_PATTERN.format(prefix=uuid, ext=extension)
+        self.open[-1][1].attachments.append(Attachment(name=name, source=source, type=attachment_type))
+        self.file_logger.report_attached_data(body=body, file_name=source)
+        self.files.append(source)
+
+
+class AllureResults:
+    """A run's Allure results folder, written without pytest: one result per
+    case and target, then ``environment.properties``; ``categories.json``
+    from the start, so a run cut short still leaves a folder to report."""
+
+    FRAMEWORK = "bytecode-hil"  # allure-pytest's results say pytest
+
+    def __init__(self, folder: Path, clean: bool = False):
+        self.folder = Path(folder)
+        self.logger = AllureFileLogger(self.folder, clean=clean)
+        write_categories(self.folder)
+        self.written = 0
+        self.environments: dict[str, dict] = {}
+        self._open: _OpenResult | None = None
+
+    def start(self, case, target: str, run=None) -> Recorder:
+        """Open the result of ``case`` on ``target``; ``run``, the SuiteRun
+        that runs it (None when its target never came up), gives the
+        bring-up steps and the environment. Returns its recorder."""
+        test = TestResult(uuid=str(uuid4()), start=now(), **case_identity(case, target))
+        describe_case(test, case, target)
+        test.labels += [Label(name="host", value=host_tag()), Label(name="thread", value=thread_tag()),
+                        Label(name="framework", value=self.FRAMEWORK), Label(name="language", value=platform_label()),
+                        Label(name="package", value=test.fullName.rsplit("#", 1)[0])]
+        self._open = _OpenResult(self.logger, test, case.path)
+        recorder = AllureRecorder(self._open)
+        if run is not None:
+            self.environments[target] = target_environment(run)
+            recorder.replay_bring_up(run)
+        return recorder
+
+    def stop(self, result: CaseResult | None = None, error: BaseException | None = None) -> None:
+        """Write the open result: the verdict's status, or broken for ``error``."""
+        open_, self._open = self._open, None
+        test = open_.test
+        if error is not None:
+            test.status, test.statusDetails = error_status(error)
+        else:
+            test.status, test.statusDetails = verdict_status(result, open_.case_path)
+        test.stop = now()
+        self.logger.report_result(test)
+        self.written += 1
+
+    def drop(self) -> None:
+        """Forget the open result (a run interrupted in the middle of it), and its attachments."""
+        open_, self._open = self._open, None
+        for name in open_.files if open_ else ():
+            (self.folder / name).unlink(missing_ok=True)
+
+    def run_case(self, run, case) -> CaseResult:
+        """``run.run_case(case)``, its result written: a harness error in
+        the case is broken; an interruption writes nothing."""
+        recorder = self.start(case, run.target.name, run)
+        try:
+            result = run.run_case(case, recorder)
+        except Exception as exc:
+            self.stop(error=exc)
+            raise
+        except BaseException:
+            self.drop()
+            raise
+        self.stop(result)
+        return result
+
+    def broken(self, case, target: str, error: BaseException) -> None:
+        """The result of a case whose target could not come up."""
+        self.start(case, target)
+        self.stop(error=error)
+
+    def finish(self, targets: list[str]) -> None:
+        """The run-level file of the targets: ``environment.properties``."""
+        self.drop()
+        write_environment(self.folder, self.environments, targets)

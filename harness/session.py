@@ -163,7 +163,13 @@ class SuiteRun:
     def start(self) -> "SuiteRun":
         self.session.start()
         if self.reference:
-            self.reference.start()
+            try:
+                self.reference.start()
+            except BaseException:
+                # Nobody holds a SuiteRun that failed to start: its target,
+                # a QEMU or a board, is stopped here.
+                self.session.stop()
+                raise
         return self
 
     def stop(self) -> None:

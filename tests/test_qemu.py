@@ -103,3 +103,26 @@ def test_footprint_fits_the_budget(board):
     assert fp.flash <= board.target.memory["flash"]
     assert fp.ram + fp.stack <= board.target.memory["ram"]
     assert fp.stack >= board.session.info.number("stack_limit")
+
+
+def test_a_reference_that_fails_to_start_stops_the_target_it_serves(toolchain, tmp_path, monkeypatch):
+    # Nobody holds a SuiteRun whose start failed, so its QEMU must not outlive it.
+    from harness.errors import InfrastructureError
+    from harness.session import SuiteRun, TargetSession
+
+    started_qemu = []
+    real_start = TargetSession.start
+
+    def start(self):
+        if self.target.name != "qemu-m0":
+            raise InfrastructureError(f"{self.target.name} would not come up")
+        session = real_start(self)
+        started_qemu.append(session.device.launcher.proc)
+        return session
+
+    monkeypatch.setattr(TargetSession, "start", start)
+    run = SuiteRun("qemu-m0", toolchain=toolchain, log_dir=tmp_path / "logs")
+    with pytest.raises(InfrastructureError, match="host32-m0 would not come up"):
+        run.start()
+    assert len(started_qemu) == 1, "the target itself came up first"
+    assert started_qemu[0].poll() is not None, "QEMU still runs"

@@ -127,21 +127,33 @@ def describe_case(test, case, target: str) -> None:
     test.parameters.append(Parameter(name="target", value=target))
 
 
-def case_identity(case, target: str) -> dict:
-    """The fields of a case's result that say which test it is, as
-    allure-pytest makes them for the item ``<path>::<target>``, the path
+def case_parts(case) -> tuple[str, ...]:
+    """The path of a case's pytest item ``<path>::<target>``, as parts:
     relative to the project (our cases, and a corpus inside the project), or
     to the folder that holds the corpus (``basics/int_big.py`` of a corpus
-    ``tests/basics``). Stable from run to run, wherever it is started, so
-    the report's history and trends follow each case on each target; the
+    ``tests/basics``). Stable from run to run, wherever it is started; the
     same as a pytest run's where pytest's rootdir is that folder too (the
     project; for a corpus outside it, the corpus's parent when pytest is
     started there)."""
     path = case.path.resolve()
     corpus = getattr(case, "corpus", "")
     base = REPO_ROOT if REPO_ROOT in path.parents else Path(corpus).parent if corpus else path.parent
-    parts = path.relative_to(base).parts
-    full_name = ".".join(parts[:-1] + (path.stem,)) + f"#{target}"
+    return path.relative_to(base).parts
+
+
+def case_module(case) -> str:
+    """The dotted name pytest makes of a case's path (``cases.ints.add_sub_mul``):
+    allure-pytest's package, JUnit XML's classname."""
+    parts = case_parts(case)
+    return ".".join(parts[:-1] + (Path(parts[-1]).stem,))
+
+
+def case_identity(case, target: str) -> dict:
+    """The fields of a case's result that say which test it is, as
+    allure-pytest makes them for the item ``<path>::<target>`` (``case_parts``),
+    so the report's history and trends follow each case on each target."""
+    parts = case_parts(case)
+    full_name = f"{case_module(case)}#{target}"
     return {"fullName": full_name, "testCaseId": md5(full_name), "historyId": md5(full_name, target),
             "titlePath": list(parts)}
 
@@ -159,11 +171,18 @@ def verdict_status(result: CaseResult, case_path) -> tuple[str, StatusDetails | 
     return Status.FAILED, StatusDetails(message=result.summary(), trace=result.explain(case_path))
 
 
-def error_status(exc: BaseException) -> tuple[str, StatusDetails]:
-    """An error's Allure status, broken, and the message pytest would give
-    it: ``harness.errors.<Class>: ...``, the categories' infrastructure form."""
+def error_details(exc: BaseException) -> tuple[str, str]:
+    """What pytest would say of an error: its message (``harness.errors.<Class>: ...``,
+    the categories' infrastructure form), and its text (``INFRASTRUCTURE: ...``
+    for a harness error, else the traceback)."""
     message = "".join(traceback.format_exception_only(exc)).rstrip("\n")
     trace = f"INFRASTRUCTURE: {exc}" if isinstance(exc, HarnessError) else "".join(traceback.format_exception(exc))
+    return message, trace
+
+
+def error_status(exc: BaseException) -> tuple[str, StatusDetails]:
+    """An error's Allure status, broken, and ``error_details``."""
+    message, trace = error_details(exc)
     return Status.BROKEN, StatusDetails(message=message, trace=trace)
 
 
@@ -215,7 +234,7 @@ class AllureResults:
         describe_case(test, case, target)
         test.labels += [Label(name="host", value=host_tag()), Label(name="thread", value=thread_tag()),
                         Label(name="framework", value=self.FRAMEWORK), Label(name="language", value=platform_label()),
-                        Label(name="package", value=test.fullName.rsplit("#", 1)[0])]
+                        Label(name="package", value=case_module(case))]
         self._open = _OpenResult(self.logger, test, case.path)
         recorder = AllureRecorder(self._open)
         if run is not None:

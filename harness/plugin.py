@@ -26,7 +26,7 @@ from .paths import cache_dir
 from .reporting import case_recorder, configure_outputs, runs_cases
 from .targets import load_target
 from .timing import write_report
-from .verdict import CaseResult, Verdict
+from .verdict import CaseResult, Verdict, result_record
 
 if TYPE_CHECKING:
     # Imported where used: a pytest-xdist controller runs no case and needs
@@ -98,14 +98,6 @@ def _option(config, flag: str):
             value = config.getoption(flag.lstrip("-").replace("-", "_"))
             return value if value is not None else os.environ.get(env, default)
     raise KeyError(flag)
-
-
-def result_record(r: CaseResult) -> dict:
-    record = {"case": r.case_id, "target": r.target, "verdict": r.verdict.value, "message": r.message,
-              "figures": r.figures, "reference": r.reference}
-    if r.kind:
-        record["kind"] = r.kind
-    return record
 
 
 def _needs_board(target: str) -> bool:
@@ -415,10 +407,7 @@ class CaseItem(pytest.Item):
         self.result = result
         # Reports carry the result, so the summary and the results file also
         # work under pytest-xdist, where cases run in worker processes.
-        record = result_record(result)
-        if getattr(self.case, "corpus", ""):
-            record["corpus"] = self.case.corpus
-        self.user_properties.append(("hil_result", record))
+        self.user_properties.append(("hil_result", result_record(result, getattr(self.case, "corpus", ""))))
         if result.verdict is Verdict.SKIP:
             pytest.skip(result.message)
         if result.verdict is Verdict.XFAIL:

@@ -55,6 +55,19 @@ class CaseResult:
         return "\n".join(lines + ["", f"case: {case_path}"])
 
 
+def result_record(r: CaseResult, corpus: str = "") -> dict:
+    """A result as a record: what the results files, the journal and the
+    JUnit XML's ``hil_result`` property hold; ``corpus``, the root of the
+    corpus the case is a script of."""
+    record = {"case": r.case_id, "target": r.target, "verdict": r.verdict.value, "message": r.message,
+              "figures": r.figures, "reference": r.reference}
+    if r.kind:
+        record["kind"] = r.kind
+    if corpus:
+        record["corpus"] = corpus
+    return record
+
+
 def apply_baseline(result: CaseResult, comparison) -> None:
     """A passing case slower than its baseline becomes a perf regression."""
     result.figures["baseline"] = {"kind": comparison.kind, "baseline_cycles": comparison.baseline,

@@ -24,10 +24,9 @@ import pytest
 
 from .allure_files import CATEGORIES, target_environment, write_categories, write_environment
 from .allure_results import KINDS, RESULTS_FOLDER, AllureRecorder, describe_case, reports_off, results_line
+from .junit import JUNIT_FILE
 from .matrix import INFRASTRUCTURE, write_matrix
 from .recorder import NULL_RECORDER, Recorder
-
-JUNIT_FILE = "junit.xml"
 
 
 def _listener(config):

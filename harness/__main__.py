@@ -8,8 +8,9 @@
     python -m harness matrix [reports/results-host32.jsonl reports/results-qemu-m0.jsonl ...]
     python -m harness suite --target host32 path/to/tests/basics --exclude 'float_*'
 
-``suite`` writes Allure results, as a pytest run of cases does, to
-reports/allure-results below the current folder (docs/reports.md).
+``suite`` writes Allure results and JUnit XML, as a pytest run of cases
+does, to reports/allure-results and reports/junit.xml below the current
+folder (docs/reports.md).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .cases import discover, load_case
 from .corpus import Corpus, load_corpus_case, record_corpus_run, split_patterns
 from .errors import ConfigError, HarnessError
 from .footprint import measure
+from .junit import JUNIT_FILE, JUnitXml
 from .boardsources import open_source
 from .paths import CASES_DIR, REPORTS_DIR, cache_dir
 from .session import SuiteRun, TargetSession, Toolchain
@@ -175,45 +177,70 @@ def _overlapping(folder: Path, corpora: list[Path]) -> Path | None:
     return next((c for c in corpora if folder == c or c in folder.parents or folder in c.parents), None)
 
 
-def _results_folder(args, corpora: list[Path]) -> tuple[Path | None, str]:
-    """Where the run's Allure results go (None: nowhere), and why there when
-    it is not where the user asked or would look."""
-    if args.no_reports or reports_off():
-        return None, ""
-    if args.alluredir:
-        folder = Path(args.alluredir).resolve()
-        corpus = _overlapping(folder, corpora)
+def _report_path(given: str | None, option: str, default: str, corpora: list[Path]) -> tuple[Path, str]:
+    """Where one of the run's reports goes: ``given`` (the value of ``option``),
+    else ``default`` in reports/ below the current folder; and why there
+    when it is not where the user asked or would look. Never into a corpus."""
+    if given:
+        path = Path(given).expanduser().resolve()
+        corpus = _overlapping(path, corpora)
         if corpus:
-            raise ConfigError(f"--alluredir {args.alluredir} is inside the corpus {corpus} (or holds it), whose "
-                              "files a run leaves untouched", "choose a folder outside it, or pass --no-reports")
-        return folder, ""
-    folder = Path.cwd().resolve() / "reports" / RESULTS_FOLDER
-    corpus = _overlapping(folder, corpora)
+            raise ConfigError(f"{option} {given} is inside the corpus {corpus} (or holds it), whose "
+                              "files a run leaves untouched", "choose a place outside it, or pass --no-reports")
+        return path, ""
+    path = Path.cwd().resolve() / "reports" / default
+    corpus = _overlapping(path, corpora)
     if corpus is None:
-        return folder, ""
-    # Run from inside a corpus: its files stay as they were, the results go
+        return path, ""
+    # Run from inside a corpus: its files stay as they were, the reports go
     # to the project's reports/, where make report looks for them.
-    folder = REPORTS_DIR / RESULTS_FOLDER
-    if _overlapping(folder, corpora):
-        raise ConfigError(f"the results would go into the corpus {corpus}, whose files a run leaves untouched",
-                          "pass --alluredir DIR outside it, or --no-reports")
-    return folder, f"not below the current folder: it is inside the corpus {corpus}, whose files stay untouched"
+    path = REPORTS_DIR / default
+    if _overlapping(path, corpora):
+        raise ConfigError(f"the reports would go into the corpus {corpus}, whose files a run leaves untouched",
+                          f"pass {option} outside it, or --no-reports")
+    return path, f"not below the current folder: it is inside the corpus {corpus}, whose files stay untouched"
 
 
 def cmd_suite(args) -> int:
     cases, corpora = _suite_cases(args)
-    folder, why = _results_folder(args, corpora)
-    results = AllureResults(folder, clean=args.clean_alluredir or not args.alluredir) if folder else None
+    results = junit = None
+    if not (args.no_reports or reports_off()):
+        folder, why = _report_path(args.alluredir, "--alluredir", RESULTS_FOLDER, corpora)
+        junit_path, junit_why = _report_path(args.junitxml, "--junitxml", JUNIT_FILE, corpora)
+        if junit_path.is_dir():
+            raise ConfigError(f"--junitxml {args.junitxml} is a folder",
+                              f"name a file, e.g. --junitxml {Path(args.junitxml) / JUNIT_FILE}")
+        results = AllureResults(folder, clean=args.clean_alluredir or not args.alluredir)
+        junit = JUnitXml(junit_path)
     try:
-        return _run_suite(args, cases, results)
+        return _run_suite(args, cases, results, junit)
     finally:
-        if results is not None:
-            results.finish([args.target])
-            if results.written:
-                print(results_line(results.folder) + (f"\n  {why}" if why else ""))
+        try:
+            if results is not None:
+                results.finish([args.target])
+                if results.written:
+                    print(results_line(results.folder) + (f"\n  {why}" if why else ""))
+        finally:
+            if junit is not None:
+                junit.write()
+                print(f"junit xml: {junit.path}" + (f"\n  {junit_why}" if junit_why else ""))
 
 
-def _run_suite(args, cases: list, results: AllureResults | None) -> int:
+def _run_case(run, case, results: AllureResults | None, junit: JUnitXml | None):
+    """``run.run_case(case)``, its result written to the reports there are."""
+    started = time.monotonic()
+    try:
+        result = results.run_case(run, case) if results else run.run_case(case)
+    except Exception as exc:
+        if junit:
+            junit.error(case, run.target.name, exc, time.monotonic() - started)
+        raise
+    if junit:
+        junit.add(case, result, time.monotonic() - started)
+    return result
+
+
+def _run_suite(args, cases: list, results: AllureResults | None, junit: JUnitXml | None) -> int:
     counts: Counter = Counter()
     kinds: Counter = Counter()
     corpus_verdicts: dict[str, dict[str, str]] = {}
@@ -223,12 +250,15 @@ def _run_suite(args, cases: list, results: AllureResults | None) -> int:
                        board=_board(args, args.target), signing_key_file=args.signing_key, push=args.push).start()
     except Exception as exc:
         # The target never came up: each case says so, as a broken result.
-        for case in cases if results else ():
-            results.broken(case, args.target, exc)
+        for case in cases:
+            if results:
+                results.broken(case, args.target, exc)
+            if junit:
+                junit.error(case, args.target, exc)
         raise
     try:
         for case in cases:
-            result = results.run_case(run, case) if results else run.run_case(case)
+            result = _run_case(run, case, results, junit)
             counts[result.verdict] += 1
             if result.kind:
                 kinds[f"{result.verdict.value}: {result.kind}"] += 1
@@ -297,7 +327,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--alluredir", help="Allure results folder (default: reports/allure-results below the current "
                    "folder, emptied first; the project's when the current folder is inside a corpus)")
     p.add_argument("--clean-alluredir", action="store_true", help="empty the --alluredir folder first")
-    p.add_argument("--no-reports", action="store_true", help="write no Allure results [env HIL_NO_REPORTS=1]")
+    p.add_argument("--junitxml", help="JUnit XML file (default: reports/junit.xml below the current folder; the "
+                   "project's when the current folder is inside a corpus)")
+    p.add_argument("--no-reports", action="store_true", help="write no Allure results and no JUnit XML "
+                   "[env HIL_NO_REPORTS=1]")
     _board_options(p)
     p.set_defaults(func=cmd_suite)
     p = sub.add_parser("matrix", help="the differential matrix (case x target) from results files")

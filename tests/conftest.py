@@ -51,7 +51,7 @@ def pytest_collection_modifyitems(items):
     # Anything below tests/ that starts a runner or QEMU is an integration test.
     for item in items:
         if Path(item.path).name.startswith(("test_verdicts", "test_booter", "test_plugin", "test_qemu", "test_report", "test_xdist",
-                                           "test_cli_allure")):
+                                           "test_cli_allure", "test_cli_junit")):
             item.add_marker(pytest.mark.integration)
 
 

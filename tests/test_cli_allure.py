@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -157,22 +158,28 @@ def test_an_emulated_target_with_its_host_reference(tmp_path):
 
 # --- A corpus, failing scripts, and the same results as pytest's -------------------------
 
-@pytest.fixture(scope="module")
-def corpus_runs(tmp_path_factory):
-    """One corpus, run by the command line and by pytest, each from its own folder."""
-    root = tmp_path_factory.mktemp("corpus")
-    corpus = write_corpus(root)
+def run_both(corpus: Path) -> subprocess.CompletedProcess:
+    """The corpus (with a failing script), run by the command line in cli/
+    beside it and by pytest in its parent; the command line's run."""
+    root = corpus.parent
     before = snapshot(corpus)
     (root / "cli").mkdir()
     proc = suite(root / "cli", str(corpus), "--target=host32")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     # Started in the corpus's parent, pytest roots its test ids there: theirs/bad.py::host32.
-    ran = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "theirs",
+    ran = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", corpus.name,
                           "--target=host32"], cwd=root, capture_output=True, text=True, timeout=300,
                          env=reporting_env())
     assert ran.returncode == 1, ran.stdout + ran.stderr
     assert snapshot(corpus) == before   # neither run wrote into their folder
-    return root, proc
+    return proc
+
+
+@pytest.fixture(scope="module")
+def corpus_runs(tmp_path_factory):
+    """One corpus, run by the command line and by pytest, each from its own folder."""
+    root = tmp_path_factory.mktemp("corpus")
+    return root, run_both(write_corpus(root))
 
 
 def test_a_failing_script_is_failed_with_its_diff_in_output_mismatches(corpus_runs):
@@ -239,9 +246,14 @@ def test_run_from_inside_a_corpus_leaves_it_untouched(tmp_path, monkeypatch, cap
     assert len(results(project_reports / "allure-results")) == 3
     assert f"allure results: {project_reports / 'allure-results'} " in out
     assert f"not below the current folder: it is inside the corpus {corpus}, whose files stay untouched" in out
-    # An --alluredir inside the corpus is refused before anything runs.
-    assert cli.main(["suite", "..", "--target=host32", "--alluredir=results"]) == 2
-    assert f"--alluredir results is inside the corpus {corpus}" in capsys.readouterr().err
+    # The JUnit XML too, said in its own line.
+    assert len(list(ET.parse(project_reports / "junit.xml").iter("testcase"))) == 3
+    assert f"junit xml: {project_reports / 'junit.xml'}\n  not below the current folder: it is inside the " \
+           f"corpus {corpus}" in out
+    # An --alluredir or --junitxml inside the corpus is refused before anything runs.
+    for option, value in (("--alluredir", "results"), ("--junitxml", "j.xml")):
+        assert cli.main(["suite", "..", "--target=host32", f"{option}={value}"]) == 2
+        assert f"{option} {value} is inside the corpus {corpus}" in capsys.readouterr().err
     assert snapshot(corpus) == before
 
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import ast
 import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
@@ -21,12 +19,8 @@ from harness.errors import InfrastructureError
 from harness.junit import JUnitXml, xml_text
 from harness.paths import CASES_DIR
 from harness.verdict import CaseResult, Verdict
-from test_cli_allure import INTS, fail_second_case, reporting_env, snapshot, suite, write_corpus
-
-
-@pytest.fixture(autouse=True)
-def reports_wanted(monkeypatch):
-    monkeypatch.delenv("HIL_NO_REPORTS", raising=False)   # for the runs in this process
+from test_cli_allure import (INTS, fail_second_case, run_both, suite, write_corpus,
+                             ints_run, reports_wanted)  # noqa: F401 (fixtures)
 
 
 def parse(path: Path) -> ET.Element:
@@ -59,16 +53,9 @@ def outcome(testcase: ET.Element) -> ET.Element | None:
 
 # --- Our cases ----------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def ints_run(tmp_path_factory):
-    cwd = tmp_path_factory.mktemp("cli")
-    proc = suite(cwd, str(CASES_DIR / "ints"), "--target=host32")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return cwd / "reports" / "junit.xml", proc
-
-
 def test_every_case_is_a_testcase_named_as_pytest_names_it(ints_run):
-    path, proc = ints_run
+    folder, proc = ints_run   # test_cli_allure's run of cases/ints
+    path = folder.parent / "junit.xml"
     testsuite = parse(path)
     assert counts(testsuite) == {"tests": len(INTS), "failures": 0, "errors": 0, "skipped": 1}
     assert testsuite.get("name") == "bytecode-hil" and testsuite.get("hostname")
@@ -102,15 +89,7 @@ def corpus_runs(tmp_path_factory):
     (corpus / "ctrl.py").write_text(f'print("{CONTROL}")\n')
     (corpus / "ctrl.py.exp").write_text("plain\n")
     (corpus / "skips.py").write_text('print("SKIP")\n')
-    before = snapshot(corpus)
-    (root / "cli").mkdir()
-    proc = suite(root / "cli", str(corpus), "--target=host32")
-    assert proc.returncode == 1, proc.stdout + proc.stderr
-    ran = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "theirs",
-                          "--target=host32"], cwd=root, capture_output=True, text=True, timeout=300,
-                         env=reporting_env())
-    assert ran.returncode == 1, ran.stdout + ran.stderr
-    assert snapshot(corpus) == before
+    run_both(corpus)
     return parse(root / "cli" / "reports" / "junit.xml"), parse(root / "reports" / "junit.xml"), corpus
 
 
@@ -212,28 +191,21 @@ def test_a_target_that_cannot_come_up_gives_errors(tmp_path):
     assert f"junit xml: {tmp_path / 'reports' / 'junit.xml'}" in proc.stdout
 
 
-def test_a_board_lost_mid_run_keeps_finished_cases(tmp_path, monkeypatch):
-    fail_second_case(monkeypatch, InfrastructureError("the board went away"))
+@pytest.mark.parametrize("error, code", [(InfrastructureError("the board went away"), 2), (KeyboardInterrupt(), 130)])
+def test_a_run_cut_short_leaves_a_valid_file_of_finished_cases(tmp_path, monkeypatch, capsys, error, code):
+    """The second case loses its board (an error), or is stopped by Ctrl-C (not in the file)."""
+    fail_second_case(monkeypatch, error)
     path = tmp_path / "j.xml"
     assert cli.main(["suite", str(CASES_DIR / "ints"), "--target=host32", f"--alluredir={tmp_path / 'out'}",
-                     f"--junitxml={path}"]) == 2
+                     f"--junitxml={path}"]) == code
     testsuite = parse(path)
-    assert counts(testsuite) == {"tests": 2, "failures": 0, "errors": 1, "skipped": 0}
-    first, lost = cases_of(testsuite).values()
+    lost = isinstance(error, InfrastructureError)
+    assert counts(testsuite) == {"tests": 1 + lost, "failures": 0, "errors": int(lost), "skipped": 0}
+    first, *rest = cases_of(testsuite).values()
     assert first.get("classname") == f"cases.ints.{INTS[0]}" and outcome(first) is None
-    assert lost.get("classname") == f"cases.ints.{INTS[1]}"
-    assert outcome(lost).get("message") == "harness.errors.InfrastructureError: the board went away"
-
-
-def test_an_interrupted_run_leaves_a_valid_file_of_finished_cases(tmp_path, monkeypatch, capsys):
-    fail_second_case(monkeypatch, KeyboardInterrupt())
-    path = tmp_path / "j.xml"
-    assert cli.main(["suite", str(CASES_DIR / "ints"), "--target=host32", f"--alluredir={tmp_path / 'out'}",
-                     f"--junitxml={path}"]) == 130
-    testsuite = parse(path)
-    assert counts(testsuite) == {"tests": 1, "failures": 0, "errors": 0, "skipped": 0}
-    (only,) = cases_of(testsuite).values()   # the interrupted case is not in it
-    assert only.get("classname") == f"cases.ints.{INTS[0]}" and properties(only)["hil_verdict"] == "pass"
+    assert properties(first)["hil_verdict"] == "pass"
+    assert [(tc.get("classname"), outcome(tc).get("message")) for tc in rest] == \
+        ([(f"cases.ints.{INTS[1]}", "harness.errors.InfrastructureError: the board went away")] if lost else [])
     assert f"junit xml: {path}" in capsys.readouterr().out
 
 
@@ -257,21 +229,3 @@ def test_junitxml_chooses_the_file(tmp_path):
     assert [p.name for p in (tmp_path / "reports").iterdir()] == ["allure-results"]   # the Allure default stays
     folder = suite(tmp_path, str(CASES_DIR / "ints" / "add_sub_mul.py"), "--target=host32", f"--junitxml={tmp_path}")
     assert folder.returncode == 2 and f"--junitxml {tmp_path} is a folder" in folder.stderr
-
-
-def test_a_corpus_is_never_written_into(tmp_path, monkeypatch, capsys):
-    corpus = write_corpus(tmp_path)
-    before = snapshot(corpus)
-    project_reports = tmp_path / "project" / "reports"   # stands in for this checkout's reports/
-    monkeypatch.setattr(cli, "REPORTS_DIR", project_reports)
-    monkeypatch.chdir(corpus / "sub")
-    assert cli.main(["suite", "..", "--target=host32"]) == 1
-    out = capsys.readouterr().out
-    assert snapshot(corpus) == before
-    assert counts(parse(project_reports / "junit.xml"))["tests"] == 3
-    assert f"junit xml: {project_reports / 'junit.xml'}\n  not below the current folder: it is inside the " \
-           f"corpus {corpus}, whose files stay untouched" in out
-    # A --junitxml inside the corpus is refused before anything runs.
-    assert cli.main(["suite", "..", "--target=host32", "--junitxml=j.xml"]) == 2
-    assert f"--junitxml j.xml is inside the corpus {corpus}" in capsys.readouterr().err
-    assert snapshot(corpus) == before

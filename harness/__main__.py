@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from collections import Counter
@@ -341,16 +342,35 @@ def main(argv: list[str] | None = None) -> int:
         _common(p)
     args = parser.parse_args(argv)
     args.board_source = None
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.func(args)
     except HarnessError as exc:
         print(f"bytecode-hil: error: {exc}", file=sys.stderr)
         return 2
+    except Terminated as exc:
+        print(f"bytecode-hil: terminated by signal {exc.signum}", file=sys.stderr)
+        return 128 + exc.signum
     except KeyboardInterrupt:
         return 130
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if args.board_source is not None:
             args.board_source.release()
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job's time limit, a kill): the run ends as on Ctrl-C,
+    so the reports of the cases that finished are written and the target
+    is stopped; left to Python's default, it would end with neither."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum, frame):
+    raise Terminated(signum)
 
 
 if __name__ == "__main__":

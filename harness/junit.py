@@ -17,6 +17,7 @@ would cost ~1 ms each to create. Like pytest's, then: a run killed outright
 
 from __future__ import annotations
 
+import os
 import platform
 import re
 import time
@@ -98,4 +99,7 @@ class JUnitXml:
         suites = _element("testsuites", name=f"{SUITE_NAME} tests")
         suites.append(suite)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        ET.ElementTree(suites).write(self.path, encoding="utf-8", xml_declaration=True)
+        # Whole or not at all: a second signal while writing leaves the last file.
+        partial = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        ET.ElementTree(suites).write(partial, encoding="utf-8", xml_declaration=True)
+        os.replace(partial, self.path)

@@ -19,7 +19,7 @@ from harness.errors import InfrastructureError
 from harness.junit import JUnitXml, xml_text
 from harness.paths import CASES_DIR
 from harness.verdict import CaseResult, Verdict
-from test_cli_allure import (INTS, fail_second_case, run_both, suite, write_corpus,
+from test_cli_allure import (INTS, fail_second_case, reporting_env, run_both, suite, write_corpus,
                              ints_run, reports_wanted)  # noqa: F401 (fixtures)
 
 
@@ -229,3 +229,30 @@ def test_junitxml_chooses_the_file(tmp_path):
     assert [p.name for p in (tmp_path / "reports").iterdir()] == ["allure-results"]   # the Allure default stays
     folder = suite(tmp_path, str(CASES_DIR / "ints" / "add_sub_mul.py"), "--target=host32", f"--junitxml={tmp_path}")
     assert folder.returncode == 2 and f"--junitxml {tmp_path} is a folder" in folder.stderr
+
+
+def test_a_terminated_run_writes_the_reports_of_the_cases_that_finished(tmp_path):
+    """SIGTERM, as a CI job's time limit sends it, ends the run as Ctrl-C does: with its reports."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out, path = tmp_path / "out", tmp_path / "j.xml"
+    code = ("import sys; sys.modules['pytest'] = sys.modules['_pytest'] = None; "
+            "from harness.__main__ import main; sys.exit(main(sys.argv[1:]))")
+    proc = subprocess.Popen([sys.executable, "-c", code, "suite", str(CASES_DIR), "--target=host32",
+                             f"--alluredir={out}", f"--junitxml={path}"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=reporting_env())
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("*-result.json"))) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run ended before it could be terminated"
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert "terminated by signal 15" in stderr
+    finished = len(list(out.glob("*-result.json")))
+    testsuite = parse(path)
+    assert 3 <= counts(testsuite)["tests"] == finished < len(list(CASES_DIR.rglob("*.py")))
+    assert not list(tmp_path.glob(".j.xml.*.tmp"))

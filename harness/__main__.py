@@ -29,6 +29,7 @@ from .corpus import Corpus, load_corpus_case, record_corpus_run, split_patterns
 from .errors import ConfigError, HarnessError
 from .footprint import measure
 from .junit import JUNIT_FILE, JUnitXml
+from .procs import Terminated, terminate_as_interrupt
 from .boardsources import open_source
 from .paths import CASES_DIR, REPORTS_DIR, cache_dir
 from .session import SuiteRun, TargetSession, Toolchain
@@ -342,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         _common(p)
     args = parser.parse_args(argv)
     args.board_source = None
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    previous = terminate_as_interrupt()
     try:
         return args.func(args)
     except HarnessError as exc:
@@ -354,23 +355,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
         if args.board_source is not None:
             args.board_source.release()
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (a CI job's time limit, a kill): the run ends as on Ctrl-C,
-    so the reports of the cases that finished are written and the target
-    is stopped; left to Python's default, it would end with neither."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _terminate(signum, frame):
-    raise Terminated(signum)
 
 
 if __name__ == "__main__":

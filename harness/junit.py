@@ -11,8 +11,8 @@ The cases are kept in memory as they finish and the file is written once,
 when the run ends, however it ends (the command line calls ``write`` in a
 ``finally``): rewriting the whole file after each case would cost time
 growing with the run (11 ms a case at 1000 cases here), and a file a case
-would cost ~1 ms each to create. Like pytest's, then: a run killed outright
-(SIGKILL, SIGTERM) leaves no file; Ctrl-C and errors leave one.
+would cost ~1 ms each to create. Ctrl-C, SIGTERM (which the command line
+turns into an interrupt) and errors leave a file; only SIGKILL leaves none.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import signal
 import threading
 from collections import Counter
 from pathlib import Path
@@ -23,6 +24,7 @@ from .corpus import SIDE_FILE, Corpus, load_corpus_case, record_corpus_run, spli
 from .errors import HarnessError, InfrastructureError
 from .journal import Journal
 from .paths import cache_dir
+from .procs import terminate_as_interrupt
 from .reporting import case_recorder, configure_outputs, runs_cases
 from .targets import load_target
 from .timing import write_report
@@ -137,6 +139,7 @@ class HilState:
         self.bring_up_thread: threading.Thread | None = None
         self.closing = False
         self.runs_stopped = threading.Event()
+        self.sigterm_before = None  # the SIGTERM handler to put back at the end
         self.records: list[dict] = []  # one per finished case, from the reports
         journal_path = _option(config, "--hil-journal")
         self.journal = Journal(Path(journal_path) if journal_path else
@@ -272,6 +275,10 @@ def pytest_configure(config):
             config.args.extend(named)
     if not hasattr(config, "workerinput"):  # the controller, not a pytest-xdist worker
         config.pluginmanager.register(ResultCollector(state), "bytecode-hil-results")
+        if runs_cases(config, state):
+            # A CI job's time limit sends SIGTERM: the run ends as on Ctrl-C,
+            # with its summary, results files and JUnit XML written.
+            state.sigterm_before = terminate_as_interrupt()
 
 
 def _keep_pytest_cache_out_of_corpora(config, state: HilState) -> None:
@@ -291,7 +298,11 @@ def _keep_pytest_cache_out_of_corpora(config, state: HilState) -> None:
 def pytest_unconfigure(config):
     state = config.stash.get(state_key, None)
     if state is not None:
-        state.close()
+        try:
+            state.close()
+        finally:
+            if state.sigterm_before is not None:
+                signal.signal(signal.SIGTERM, state.sigterm_before)
 
 
 @pytest.hookimpl(tryfirst=True)

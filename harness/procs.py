@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 from pathlib import Path
 
 _PR_SET_PDEATHSIG = 1
@@ -64,3 +65,28 @@ def temp_dir(prefix: str) -> tempfile.TemporaryDirectory:
     base = Path(tempfile.gettempdir())
     sweep_stale(base, prefix)
     return tempfile.TemporaryDirectory(prefix=owned_name(prefix))
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job's time limit or cancellation, a kill) as an
+    exception: the run unwinds as on Ctrl-C, so finished cases' reports are
+    written, targets stopped and farm places given back. Left to Python's
+    default, the process would end with none of that."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"terminated by signal {signum}")
+        self.signum = signum
+
+
+def _terminate(signum, frame):
+    raise Terminated(signum)
+
+
+def terminate_as_interrupt():
+    """Raise Terminated on SIGTERM from now on. Only from the main thread,
+    and only over the default handler (a caller's own stays). Returns the
+    handler to restore, or None when nothing was changed."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return None
+    return signal.signal(signal.SIGTERM, _terminate)

@@ -96,6 +96,38 @@ def test_killed_run_keeps_finished_cases_and_resumes(tmp_path):
     assert "a0.py" not in out.split("short test summary")[-1]
 
 
+def test_terminated_run_ends_as_on_ctrl_c_with_its_reports(tmp_path):
+    """SIGTERM, as a CI job's time limit sends it: the summary, the results
+    file and the JUnit XML hold the cases that finished, the runner stops."""
+    import xml.etree.ElementTree as ET
+
+    suite = tmp_path / "suite"
+    (suite / "c").mkdir(parents=True)
+    (tmp_path / "pytest.ini").write_text("[pytest]\nhil_case_roots = suite\n")
+    for i in range(3):
+        (suite / "c" / f"a{i}.py").write_text(f"print({i})\n")
+    (suite / "c" / "b_slow.py").write_text("# timeout: 60\nx = 0\nwhile x < 10**9:\n    x += 1\n")
+    reports = tmp_path / "reports"
+    args = [sys.executable, "-m", "pytest", "--target=host32", "-p", "no:cacheprovider", "-q", "suite"]
+    proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if (reports / "journal.jsonl").exists() and (reports / "journal.jsonl").read_text().count('"verdict"') >= 3:
+            break
+        time.sleep(0.05)
+    time.sleep(0.3)  # into the slow case
+    runners = children_of(proc.pid)
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == pytest.ExitCode.INTERRUPTED, out
+    assert "Terminated: terminated by signal 15" in out and "host32: 3 pass" in out
+    testsuite = ET.parse(reports / "junit.xml").getroot()[0]
+    assert testsuite.get("tests") == "3" and testsuite.get("failures") == "0"
+    assert len((reports / "results-host32.jsonl").read_text().splitlines()) == 3
+    time.sleep(0.5)
+    assert runners and not [pid for pid in runners if alive(pid)], "the runner outlived the run"
+
+
 def test_run_state_tells_a_script_whether_to_resume(tmp_path):
     from harness.journal import run_state
 

@@ -28,13 +28,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-import threading
 from dataclasses import dataclass, field
 
 from ..errors import ConfigError, InfrastructureError
 from ..inventory import KEYS, Board, _entry
+from ..procs import terminate_as_interrupt
 from ..registry import board_sources
 
 INSTALL_HINT = "install labgrid beside the harness: pip install 'bytecode-hil[labgrid]' (see docs/farm.md)"
@@ -181,10 +180,6 @@ def serial_url(host: str, port: int, protocol: str) -> str:
                       "export it with protocol rfc2217 (ser2net's default in labgrid) or raw")
 
 
-def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 @board_sources.register("labgrid")
 class LabgridSource:
     client_class = LabgridClient
@@ -280,9 +275,7 @@ class LabgridSource:
     def _catch_sigterm() -> None:
         # A CI job being cancelled gets SIGTERM: unwind like Ctrl-C, so the
         # run's end releases the place instead of leaving it held.
-        if threading.current_thread() is threading.main_thread() and \
-                signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-            signal.signal(signal.SIGTERM, _raise_interrupt)
+        terminate_as_interrupt()
 
     def _give_back(self, place: str) -> None:
         self.held.remove(place)

@@ -229,15 +229,14 @@ class HilState:
     def board_for(self, target: str) -> Board | None:
         if not load_target(target).needs_board:
             return None
+        from .boardsources import open_source, worker_index
+
         if self.board_source is None:
-            from .boardsources import open_source
             self.board_source = open_source({
                 "inventory": _option(self.config, "--inventory"), "board": _option(self.config, "--board"),
                 "lg_env": self.config.getoption("lg_env", None) or os.environ.get("LG_ENV"),
                 "lg_coordinator": self.config.getoption("lg_coordinator", None)})
         overrides = {key: _option(self.config, f"--{key}") for key in ("probe", "port", "firmware", "pack")}
-        from .boardsources import worker_index
-
         return self.board_source.board(target, worker_index(), overrides)
 
     def close(self) -> None:

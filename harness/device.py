@@ -66,7 +66,7 @@ class Device:
         try:
             self.info = self.transport.connect(self.target.startup_timeout)
         except (DeviceTimeout, LinkClosed) as exc:
-            reason = self.launcher.describe_loss()
+            reason = self.launcher.describe_loss(getattr(exc, "via", "serial"))
             self.launcher.deactivate()
             raise InfrastructureError(f"{self.target.name} did not come up: {exc}; {reason}") from None
         return self.info
@@ -92,8 +92,8 @@ class Device:
         except (DeviceTimeout, LinkClosed):
             self.restart()
 
-    def _lost(self, exc: Exception) -> Execution:
-        reason = self.launcher.describe_loss()
+    def _lost(self, exc: LinkClosed) -> Execution:
+        reason = self.launcher.describe_loss(exc.via)
         if not self.launcher.loss_is_vm_crash:
             # The emulator or board went away: bring it back for the next
             # case, and report this one as an infrastructure failure.

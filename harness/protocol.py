@@ -57,7 +57,12 @@ class Link(Protocol):
 
 
 class LinkClosed(InfrastructureError):
-    """The other end of the link went away."""
+    """The other end of the link went away. ``via`` names the path that
+    failed: the serial link, or the debug probe a mailbox push goes through."""
+
+    def __init__(self, message: str, hint: str = "", via: str = "serial"):
+        super().__init__(message, hint)
+        self.via = via
 
 
 class DeviceTimeout(InfrastructureError):

@@ -152,6 +152,36 @@ def test_push_option_is_checked():
         mb.transport_for("raw-repl", "swd")
 
 
+def test_a_probe_lost_mid_push_is_named_as_the_probe_and_the_next_push_goes_on(swd, toolchain, monkeypatch):
+    port = client(swd).mailbox.port
+    real_write = type(port).write
+
+    def lost(self, address, data):
+        raise MemoryPortError("the gdbstub closed the connection (QEMU exited?)")
+
+    monkeypatch.setattr(type(port), "write", lost)
+    launcher, asked = swd.device.launcher, []
+    describe = launcher.describe_loss
+    monkeypatch.setattr(launcher, "describe_loss", lambda via="serial": asked.append(via) or describe(via))
+    with pytest.raises(InfrastructureError) as lost_push:
+        swd.execute(toolchain.compiler.compile(b"print('never')\n", "n.py"), 5)
+    message = str(lost_push.value)
+    assert message.startswith("lost qemu-g030-swd during the case: the mailbox push failed: the gdbstub closed")
+    assert asked == ["debug probe"], "the launcher is told which path failed"
+    monkeypatch.setattr(type(port), "write", real_write)
+    run = swd.execute(toolchain.compiler.compile(b"print('back')\n", "b.py"), 5)
+    assert run.record.output == b"back\n" and run.record.extra["push"] == "mailbox"
+
+
+def test_pyocd_names_the_probe_when_a_push_through_it_fails(tmp_path):
+    from harness.launchers.pyocd import PyOCDLauncher
+
+    launcher = PyOCDLauncher(load_target("g030"), tmp_path / "firmware.elf", tmp_path,
+                             {"probe": "0669FF48", "port": "/dev/ttyACM0"})
+    assert launcher.describe_loss("debug probe").startswith("the debug probe 0669FF48 of g030 stopped answering")
+    assert launcher.describe_loss().startswith("the serial link to g030 on /dev/ttyACM0 went away")
+
+
 # --- The pyOCD port, behind its narrow interface ---------------------------------
 
 class FakeTarget:

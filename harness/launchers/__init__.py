@@ -2,9 +2,11 @@
 
 A launcher has an explicit lifecycle (labgrid style): ``activate()`` starts
 the target and returns a byte link, ``recover()`` restarts it after a hang or
-crash and returns a new link, ``deactivate()`` stops it. ``describe_loss()``
-says why a link went away, and ``loss_is_vm_crash`` tells whether such a loss
-is the VM's fault (a crashed host runner) or the infrastructure's (QEMU gone).
+crash and returns a new link, ``deactivate()`` stops it.
+``describe_loss(via)`` says why a link went away (``via``: the serial link,
+or the debug probe a mailbox push goes through), and ``loss_is_vm_crash``
+tells whether such a loss is the VM's fault (a crashed host runner) or the
+infrastructure's (QEMU gone).
 """
 
 from . import process, qemu  # noqa: F401  (register)

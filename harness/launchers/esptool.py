@@ -386,7 +386,7 @@ class EsptoolLauncher:
     def deactivate(self) -> None:
         self._close_link()
 
-    def describe_loss(self) -> str:
+    def describe_loss(self, via: str = "serial") -> str:
         port = self.options.get("port", "?")
         last = ""
         if self.report:

@@ -57,7 +57,7 @@ class ProcessLauncher:
         self.deactivate()
         return self.activate()
 
-    def describe_loss(self) -> str:
+    def describe_loss(self, via: str = "serial") -> str:
         if self.proc is None:
             return "the runner was not started"
         try:

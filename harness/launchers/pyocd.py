@@ -284,7 +284,11 @@ class PyOCDLauncher:
             self.probe.close()
             self.probe = None
 
-    def describe_loss(self) -> str:
+    def describe_loss(self, via: str = "serial") -> str:
+        if via == "debug probe":
+            probe = self.options.get("probe") or "?"
+            return (f"the debug probe {probe} of {self.target.name} stopped answering "
+                    f"(unplugged, or the board lost power or was reset?)")
         port = self.options.get("port", "?")
         return (f"the serial link to {self.target.name} on {port} went away "
                 f"(USB-serial adapter unplugged or reset?)")

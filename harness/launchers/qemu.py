@@ -123,7 +123,7 @@ class QemuLauncher:
         time.sleep(0.01)
         return self.activate()
 
-    def describe_loss(self) -> str:
+    def describe_loss(self, via: str = "serial") -> str:
         if self.proc is None:
             return "QEMU was not started"
         try:

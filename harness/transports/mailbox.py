@@ -151,7 +151,7 @@ class MailboxClient(BooterClient):
             first = self._post(RUN, b"", {RUNNING, OUT, TRACE, STATUS}, retries=0, blob=blob)
         except MemoryPortError as exc:
             # A lost probe or a dead QEMU: the Device restarts the target.
-            raise LinkClosed(f"the mailbox push failed: {exc.message}") from None
+            raise LinkClosed(f"the mailbox push failed: {exc.message}", via="debug probe") from None
         pushed = time.monotonic()
         if first.type != RUNNING:
             self.pending.insert(0, first)  # RUNNING was lost on the link; the run's frames came

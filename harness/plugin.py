@@ -102,6 +102,11 @@ def _option(config, flag: str):
     raise KeyError(flag)
 
 
+def command_line_paths(config) -> list[Path]:
+    """The paths the run names (``config.args``), resolved, without ``::`` node ids."""
+    return [Path(config.invocation_params.dir, str(arg).split("::")[0]).resolve() for arg in config.args]
+
+
 def _needs_board(target: str) -> bool:
     try:
         return load_target(target).needs_board
@@ -152,18 +157,21 @@ class HilState:
         """Folders named on the command line that are corpora: outside the
         case roots, and outside the project or holding a side file."""
         found = []
-        for arg in config.args:
-            path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
+        for path in command_line_paths(config):
             if path.is_file() and path.suffix == ".py":
                 path = path.parent  # one script: its folder is the corpus, pytest collects the one
-            if not path.is_dir() or any(r == path or r in path.parents or path in r.parents
-                                        for r in self.case_roots if r.is_dir()):
+            if not path.is_dir() or self.touches_case_roots(path):
                 continue
             outside = config.inipath is None or config.rootpath not in path.parents
             if outside or (path / SIDE_FILE).is_file():
                 if not any(c.root == path for c in self.named_corpora + found):
                     found.append(Corpus.open(path, self.corpus_include, self.corpus_exclude))
         return found
+
+    def touches_case_roots(self, path: Path) -> bool:
+        """``path`` is a case root, lies below one, or holds one."""
+        return any(root == path or root in path.parents or path in root.parents
+                   for root in self.case_roots if root.is_dir())
 
     def corpus_of(self, path: Path) -> Corpus | None:
         for corpus in self.corpora:

@@ -36,13 +36,9 @@ def _listener(config):
 def runs_cases(config, state) -> bool:
     """Whether the run's paths hold conformance cases or corpus scripts (so
     `pytest tests/` leaves reports/ alone)."""
-    if state.corpora:
-        return True
-    for arg in config.args:
-        path = Path(config.invocation_params.dir, str(arg).split("::")[0]).resolve()
-        if any(path == root or root in path.parents or path in root.parents for root in state.case_roots):
-            return True
-    return False
+    from .plugin import command_line_paths
+
+    return bool(state.corpora) or any(state.touches_case_roots(path) for path in command_line_paths(config))
 
 
 def configure_outputs(config, state) -> None:

@@ -204,6 +204,7 @@ def _report_path(given: str | None, option: str, default: str, corpora: list[Pat
 
 
 def cmd_suite(args) -> int:
+    load_target(args.target)  # a misspelt target stops here, before the last run's reports are cleared
     cases, corpora = _suite_cases(args)
     results = junit = None
     if not (args.no_reports or reports_off()):

@@ -342,3 +342,13 @@ def test_an_alluredir_is_kept_unless_told(tmp_path):
     assert suite(tmp_path, case, "--target=host32", f"--alluredir={folder}", "--clean-alluredir").returncode == 0
     assert not (folder / "kept.txt").exists() and len(results(folder)) == 1
     assert [p.name for p in (tmp_path / "reports").iterdir()] == ["junit.xml"]   # as pytest's --alluredir leaves it
+
+
+def test_a_misspelt_target_is_a_clear_error_that_keeps_the_last_run_s_reports(tmp_path):
+    previous = tmp_path / "reports" / "allure-results" / "earlier-result.json"
+    previous.parent.mkdir(parents=True)
+    previous.write_text("{}")
+    proc = suite(tmp_path, str(CASES_DIR / "ints"), "--target=qemu-mo")
+    assert proc.returncode == 2
+    assert "no target named 'qemu-mo'" in proc.stderr and "available targets:" in proc.stderr
+    assert [p.name for p in (tmp_path / "reports").rglob("*")] == ["allure-results", "earlier-result.json"]

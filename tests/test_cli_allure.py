@@ -166,17 +166,17 @@ def test_an_emulated_target_with_its_host_reference(tmp_path):
 
 # --- A corpus, failing scripts, and the same results as pytest's -------------------------
 
-def run_both(corpus: Path) -> subprocess.CompletedProcess:
-    """The corpus (with a failing script), run by the command line in cli/
-    beside it and by pytest in its parent; the command line's run."""
+def run_both(corpus: Path, targets: str = "host32") -> subprocess.CompletedProcess:
+    """The corpus (with a failing script), run on ``targets`` by the command
+    line in cli/ beside it and by pytest in its parent; the command line's run."""
     root = corpus.parent
     before = snapshot(corpus)
     (root / "cli").mkdir()
-    proc = suite(root / "cli", str(corpus), "--target=host32")
+    proc = suite(root / "cli", str(corpus), f"--target={targets}")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     # Started in the corpus's parent, pytest roots its test ids there: theirs/bad.py::host32.
     ran = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", corpus.name,
-                          "--target=host32"], cwd=root, capture_output=True, text=True, timeout=300,
+                          f"--target={targets}"], cwd=root, capture_output=True, text=True, timeout=300,
                          env=reporting_env())
     assert ran.returncode == 1, ran.stdout + ran.stderr
     assert snapshot(corpus) == before   # neither run wrote into their folder

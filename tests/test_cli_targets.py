@@ -7,8 +7,6 @@ a target that cannot come up, or is lost, costs its own results only."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -18,8 +16,8 @@ import harness.__main__ as cli
 from harness.errors import InfrastructureError
 from harness.paths import CASES_DIR
 from harness.session import SuiteRun
-from test_cli_allure import (INTS, category, data_files, fail_second_case, reporting_env, results, snapshot, suite,
-                             write_corpus, reports_wanted)  # noqa: F401 (fixture)
+from test_cli_allure import (INTS, category, data_files, fail_second_case, reporting_env, results, run_both,
+                             snapshot, suite, write_corpus, reports_wanted)  # noqa: F401 (fixture)
 from test_cli_junit import cases_of, counts, outcome, parse
 
 TARGETS = ["host", "host32"]   # host has float, host32 (the g030 configuration) has not
@@ -237,14 +235,7 @@ def test_the_same_results_files_and_matrix_as_pytests(tmp_path):
     """A corpus on two targets, by the command line in cli/ and by pytest in the corpus's parent."""
     corpus = write_corpus(tmp_path)
     (corpus / "float.py").write_text("print(1.5 * 2)\n")
-    before = snapshot(corpus)
-    (tmp_path / "cli").mkdir()
-    proc = suite(tmp_path / "cli", str(corpus), "--target=host,host32")
-    assert proc.returncode == 1, proc.stdout + proc.stderr
-    ran = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", corpus.name,
-                          "--target=host,host32"], cwd=tmp_path, capture_output=True, text=True, timeout=300,
-                         env=reporting_env())
-    assert ran.returncode == 1, ran.stdout + ran.stderr
+    run_both(corpus, ",".join(TARGETS))   # which also sees that neither wrote into their folder
 
     def without_timings(path: Path) -> list[dict]:
         found = records(path)
@@ -259,4 +250,3 @@ def test_the_same_results_files_and_matrix_as_pytests(tmp_path):
     assert "| float **(differs)** | pass | skip |" in (tmp_path / "cli" / "reports" / "matrix.md").read_text()
     for name in ("matrix.md", "matrix.csv"):   # no host reference: no ratio, nothing that varies
         assert (tmp_path / "cli" / "reports" / name).read_text() == (tmp_path / "reports" / name).read_text()
-    assert snapshot(corpus) == before   # nothing written into their folder

@@ -5,12 +5,19 @@
     python -m harness compile prog.py -o prog.mpy
     python -m harness run --target host32 prog.py [more.py ...]
     python -m harness suite --target host32 [cases/ints ...]
+    python -m harness suite --target host32,qemu-m0,qemu-g030 cases/ints
     python -m harness matrix [reports/results-host32.jsonl reports/results-qemu-m0.jsonl ...]
     python -m harness suite --target host32 path/to/tests/basics --exclude 'float_*'
 
-``suite`` writes Allure results and JUnit XML, as a pytest run of cases
-does, to reports/allure-results and reports/junit.xml below the current
-folder (docs/reports.md).
+``suite`` runs the cases on each target in turn and writes what a pytest
+run of cases writes, below the current folder (docs/reports.md): Allure
+results and JUnit XML (reports/allure-results, reports/junit.xml), the
+results files and timing reports of each target (reports/results-<target>.jsonl,
+reports/timing-<target>.*) and, with several targets, the differential
+matrix (reports/matrix.*). Exit status: 2 for a harness error (a target
+that could not come up or was lost: the other targets still ran), else 1
+when a case failed, crashed or timed out on a target, else 0; 130 or 143
+on Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -20,21 +27,22 @@ import os
 import signal
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
-from .allure_results import RESULTS_FOLDER, AllureResults, reports_off, results_line
+from .allure_results import RESULTS_FOLDER, AllureResults, case_parts, reports_off, results_line
 from .cases import discover, load_case
-from .corpus import Corpus, load_corpus_case, record_corpus_run, split_patterns
+from .corpus import Corpus, load_corpus_case, split_patterns
 from .errors import ConfigError, HarnessError
 from .footprint import measure
 from .junit import JUNIT_FILE, JUnitXml
+from .matrix import INFRASTRUCTURE, write_matrix
 from .procs import Terminated, terminate_as_interrupt
 from .boardsources import open_source
 from .paths import CASES_DIR, REPORTS_DIR, cache_dir
 from .session import SuiteRun, TargetSession, Toolchain
+from .summary import finish_target, results_path
 from .targets import available_targets, load_target
-from .verdict import Verdict
+from .verdict import Verdict, result_record
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -62,8 +70,9 @@ def _board(args, target_name: str):
     holds it (a labgrid place) is kept in ``args.board_source`` for release."""
     if not load_target(target_name).needs_board:
         return None
-    args.board_source = open_source({"inventory": args.inventory, "board": args.board,
-                                     "lg_env": args.lg_env, "lg_coordinator": args.lg_coordinator})
+    if args.board_source is None:   # one source for the run's targets, released at the end
+        args.board_source = open_source({"inventory": args.inventory, "board": args.board,
+                                         "lg_env": args.lg_env, "lg_coordinator": args.lg_coordinator})
     overrides = {k: getattr(args, k) for k in ("probe", "port", "firmware", "pack")}
     return args.board_source.board(target_name, 0, overrides)
 
@@ -179,10 +188,26 @@ def _overlapping(folder: Path, corpora: list[Path]) -> Path | None:
     return next((c for c in corpora if folder == c or c in folder.parents or folder in c.parents), None)
 
 
+def _reports_folder(corpora: list[Path]) -> tuple[Path, str]:
+    """The run's reports/ folder: below the current folder, else (run from
+    inside a corpus) the project's, and why there. Never a corpus's: the
+    results files and timing reports are written, --no-reports or not."""
+    path = Path.cwd().resolve() / "reports"
+    corpus = _overlapping(path, corpora)
+    if corpus is None:
+        return path, ""
+    # Run from inside a corpus: its files stay as they were, the reports go
+    # to the project's reports/, where make report looks for them.
+    if _overlapping(REPORTS_DIR, corpora):
+        raise ConfigError(f"the reports would go into the corpus {corpus}, whose files a run leaves untouched",
+                          "run it from a folder outside the corpus")
+    return REPORTS_DIR, f"not below the current folder: it is inside the corpus {corpus}, whose files stay untouched"
+
+
 def _report_path(given: str | None, option: str, default: str, corpora: list[Path]) -> tuple[Path, str]:
     """Where one of the run's reports goes: ``given`` (the value of ``option``),
-    else ``default`` in reports/ below the current folder; and why there
-    when it is not where the user asked or would look. Never into a corpus."""
+    else ``default`` in the run's reports/ folder (``_reports_folder``); and
+    why there when it is not where the user asked or would look. Never into a corpus."""
     if given:
         path = Path(given).expanduser().resolve()
         corpus = _overlapping(path, corpora)
@@ -190,22 +215,60 @@ def _report_path(given: str | None, option: str, default: str, corpora: list[Pat
             raise ConfigError(f"{option} {given} is inside the corpus {corpus} (or holds it), whose "
                               "files a run leaves untouched", "choose a place outside it, or pass --no-reports")
         return path, ""
-    path = Path.cwd().resolve() / "reports" / default
-    corpus = _overlapping(path, corpora)
-    if corpus is None:
-        return path, ""
-    # Run from inside a corpus: its files stay as they were, the reports go
-    # to the project's reports/, where make report looks for them.
-    path = REPORTS_DIR / default
-    if _overlapping(path, corpora):
-        raise ConfigError(f"the reports would go into the corpus {corpus}, whose files a run leaves untouched",
-                          f"pass {option} outside it, or --no-reports")
-    return path, f"not below the current folder: it is inside the corpus {corpus}, whose files stay untouched"
+    folder, why = _reports_folder(corpora)
+    return folder / default, why
+
+
+def _suite_targets(value: str | None) -> list[str]:
+    """The targets of ``--target=a,b,c`` (or $HIL_TARGET), in order, each
+    named once; a misspelt one stops the run here, before anything runs."""
+    names = list(dict.fromkeys(t.strip() for t in (value or "").split(",") if t.strip()))
+    if not names:
+        raise ConfigError("no target given", "pass --target=NAME[,NAME...] or set HIL_TARGET "
+                          "(python -m harness targets lists them)")
+    for name in names:
+        load_target(name)
+    return names
+
+
+class _Run:
+    """What a run of cases on its targets leaves, target by target: the
+    results records (as the pytest plugin gathers them), the cases without
+    a verdict (the matrix says infrastructure), the error that stopped a
+    target, its SuiteRun once it came up, and how long it took."""
+
+    def __init__(self, targets: list[str], cases: int):
+        self.targets = targets
+        self.cases = cases   # how many each target runs
+        self.records: dict[str, list[dict]] = {t: [] for t in targets}
+        self.infrastructure: list[dict] = []
+        self.errors: dict[str, HarnessError] = {}
+        self.runs: dict[str, SuiteRun] = {}
+        self.seconds: dict[str, float] = {}
+        self.toolchains: dict[str, Toolchain | HarnessError] = {}   # per VM, prepared once
+
+    def add(self, case, result) -> None:
+        nodeid = "/".join(case_parts(case)) + f"::{result.target}"   # pytest's item: cases/ints/add.py::host32
+        self.records[result.target].append({"nodeid": nodeid,
+                                            **result_record(result, getattr(case, "corpus", ""))})
+
+    def no_verdict(self, case, target: str) -> None:
+        self.infrastructure.append({"case": case.id, "target": target, "verdict": INFRASTRUCTURE})
+
+    def status(self) -> int:
+        """2 when a target could not come up or was lost (the others ran), else
+        1 when a case failed, crashed or timed out on any target, else 0."""
+        if self.errors:
+            return 2
+        bad = (Verdict.FAIL.value, Verdict.VM_CRASH.value, Verdict.TIMEOUT.value)
+        return int(any(r["verdict"] in bad for records in self.records.values() for r in records))
 
 
 def cmd_suite(args) -> int:
-    load_target(args.target)  # a misspelt target stops here, before the last run's reports are cleared
+    # A misspelt target stops here, before the last run's reports are cleared.
+    targets = _suite_targets(args.target)
     cases, corpora = _suite_cases(args)
+    reports, reports_why = _reports_folder(corpora)
     results = junit = None
     if not (args.no_reports or reports_off()):
         folder, why = _report_path(args.alluredir, "--alluredir", RESULTS_FOLDER, corpora)
@@ -215,18 +278,25 @@ def cmd_suite(args) -> int:
                               f"name a file, e.g. --junitxml {Path(args.junitxml) / JUNIT_FILE}")
         results = AllureResults(folder, clean=args.clean_alluredir or not args.alluredir)
         junit = JUnitXml(junit_path)
+    run = _Run(targets, len(cases))
     try:
-        return _run_suite(args, cases, results, junit)
+        for target in targets:
+            _run_target(args, run, target, cases, results, junit)
+        return run.status()
     finally:
+        # However the run ends (Ctrl-C, SIGTERM, a bug): the files of the cases that finished.
         try:
-            if results is not None:
-                results.finish([args.target])
-                if results.written:
-                    print(results_line(results.folder) + (f"\n  {why}" if why else ""))
+            _finish_run(args, run, reports, reports_why, results)
         finally:
-            if junit is not None:
-                junit.write()
-                print(f"junit xml: {junit.path}" + (f"\n  {junit_why}" if junit_why else ""))
+            try:
+                if results is not None:
+                    results.finish(targets)
+                    if results.written:
+                        print(results_line(results.folder) + (f"\n  {why}" if why else ""))
+            finally:
+                if junit is not None:
+                    junit.write()
+                    print(f"junit xml: {junit.path}" + (f"\n  {junit_why}" if junit_why else ""))
 
 
 def _run_case(run, case, results: AllureResults | None, junit: JUnitXml | None):
@@ -243,49 +313,96 @@ def _run_case(run, case, results: AllureResults | None, junit: JUnitXml | None):
     return result
 
 
-def _run_suite(args, cases: list, results: AllureResults | None, junit: JUnitXml | None) -> int:
-    counts: Counter = Counter()
-    kinds: Counter = Counter()
-    corpus_verdicts: dict[str, dict[str, str]] = {}
+def _toolchain_for(args, run: _Run, target: str) -> Toolchain:
+    """The toolchain of the target's VM, prepared for the first target that
+    needs it; a failure is kept, and every target of that VM says so."""
+    vm = load_target(target).vm
+    if vm not in run.toolchains:
+        try:
+            run.toolchains[vm] = Toolchain.prepare(vm, cache_dir(args.hil_cache), args.vm_src)
+        except HarnessError as exc:
+            run.toolchains[vm] = exc
+    found = run.toolchains[vm]
+    if isinstance(found, HarnessError):
+        raise found.with_traceback(None)
+    return found
+
+
+def _run_target(args, run: _Run, target: str, cases: list, results: AllureResults | None,
+                junit: JUnitXml | None) -> None:
+    """The cases on one target: its SuiteRun started, each case run and
+    reported, the SuiteRun stopped before the next target's starts. A harness
+    error (the target cannot come up, a board lost) ends this target's part:
+    it is kept in ``run.errors`` and the run goes on with the next target."""
     started = time.monotonic()
     try:
-        run = SuiteRun(args.target, cache=cache_dir(args.hil_cache), vm_src=args.vm_src, timeout=args.timeout,
-                       board=_board(args, args.target), signing_key_file=args.signing_key, push=args.push).start()
-    except Exception as exc:
-        # The target never came up: each case says so, as a broken result.
-        for case in cases:
-            if results:
-                results.broken(case, args.target, exc)
-            if junit:
-                junit.error(case, args.target, exc)
-        raise
-    try:
-        for case in cases:
-            result = _run_case(run, case, results, junit)
-            counts[result.verdict] += 1
-            if result.kind:
-                kinds[f"{result.verdict.value}: {result.kind}"] += 1
-            if getattr(case, "corpus", ""):
-                corpus_verdicts.setdefault(case.corpus, {})[case.id] = result.verdict.value
-            if result.verdict is not Verdict.PASS or args.verbose:
-                print(result.summary())
-                if result.diff:
-                    print(result.diff.rstrip("\n"))
+        try:
+            suite_run = SuiteRun(target, toolchain=_toolchain_for(args, run, target), timeout=args.timeout,
+                                 board=_board(args, target), signing_key_file=args.signing_key,
+                                 push=args.push).start()
+        except Exception as exc:
+            # The target never came up: each case says so, as a broken result.
+            for case in cases:
+                if results:
+                    results.broken(case, target, exc)
+                if junit:
+                    junit.error(case, target, exc)
+                run.no_verdict(case, target)
+            raise
+        run.runs[target] = suite_run
+        try:
+            for case in cases:
+                try:
+                    result = _run_case(suite_run, case, results, junit)
+                except HarnessError:
+                    run.no_verdict(case, target)   # a board lost in the case: no verdict
+                    raise
+                run.add(case, result)
+                if result.verdict is not Verdict.PASS or args.verbose:
+                    print(result.summary())
+                    if result.diff:
+                        print(result.diff.rstrip("\n"))
+        finally:
+            suite_run.stop()
+    except HarnessError as exc:
+        run.errors[target] = exc
+        print(f"bytecode-hil: error: {exc}", file=sys.stderr)
     finally:
-        run.stop()
-    cache = run.toolchain.cache
-    took = time.monotonic() - started
-    print(", ".join(f"{counts[v]} {v.value}" for v in Verdict if counts[v]) + f" in {took:.1f} s")
-    if kinds:
-        print("  by kind: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
-    for root, verdicts in corpus_verdicts.items():
-        print("\n".join(record_corpus_run(cache, root, args.target, verdicts)))
-    bad = counts[Verdict.FAIL] + counts[Verdict.VM_CRASH] + counts[Verdict.TIMEOUT]
-    return 1 if bad else 0
+        run.seconds[target] = time.monotonic() - started
+
+
+def _finish_run(args, run: _Run, reports: Path, reports_why: str, results: AllureResults | None) -> None:
+    """Per target, the summary lines, the timing report and the results file
+    (as a pytest run writes them, --no-reports or not); with several targets
+    and Allure results, the differential matrix, attached to them."""
+    cache = cache_dir(args.hil_cache)
+    for target in run.targets:
+        records, error = run.records[target], run.errors.get(target)
+        if target not in run.seconds:
+            print(f"{target}: not run: the run stopped before it")
+        elif not records:
+            broken = sum(1 for r in run.infrastructure if r["target"] == target)
+            what = ("no case finished" if target in run.runs else
+                    f"never came up, its {broken} cases broken" if error else "stopped before it came up")
+            print(f"{target}: {what}" + (f": {error.message}" if error else ""))
+        else:
+            print("\n".join(finish_target(target, records, reports_dir=reports, cache=cache,
+                                          results_file=results_path(reports, target), run=run.runs.get(target),
+                                          seconds=run.seconds[target])))
+            if error is not None:
+                left = run.cases - len(records) - 1   # the case it was lost in has no verdict
+                print(f"  lost in its run: {error.message}; {left} case{'' if left == 1 else 's'} after it not run")
+    if len(run.targets) > 1 and results is not None and (run.infrastructure or any(run.records.values())):
+        files = write_matrix(run.infrastructure + [r for t in run.targets for r in run.records[t]], run.targets,
+                             reports)
+        results.attach_globally(files)
+        print("\n".join(f"differential matrix: {path}" for path in files))
+    if reports_why and (run.infrastructure or any(run.records.values())):
+        print(f"  {reports_why}")
 
 
 def cmd_matrix(args) -> int:
-    from .matrix import load_results, write_matrix
+    from .matrix import load_results
 
     paths = [Path(p) for p in args.results] or sorted(Path("reports").glob("results-*.jsonl"))
     if not paths:
@@ -319,8 +436,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", nargs="+")
     _board_options(p)
     p.set_defaults(func=cmd_run)
-    p = sub.add_parser("suite", help="run conformance cases on a target and print verdicts")
-    p.add_argument("--target", required=True)
+    p = sub.add_parser("suite", help="run conformance cases on targets, one after another, and print verdicts")
+    p.add_argument("--target", default=os.environ.get("HIL_TARGET"),
+                   help="target(s) to run the cases on, comma-separated, one after another [env HIL_TARGET]")
     p.add_argument("--timeout", type=float)
     p.add_argument("-v", "--verbose", action="store_true")
     p.add_argument("paths", nargs="*", help="case files or folders (default: cases/); a folder outside "
@@ -332,8 +450,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--clean-alluredir", action="store_true", help="empty the --alluredir folder first")
     p.add_argument("--junitxml", help="JUnit XML file (default: reports/junit.xml below the current folder; the "
                    "project's when the current folder is inside a corpus)")
-    p.add_argument("--no-reports", action="store_true", help="write no Allure results and no JUnit XML "
-                   "[env HIL_NO_REPORTS=1]")
+    p.add_argument("--no-reports", action="store_true", help="write no Allure results, no JUnit XML and no "
+                   "matrix; results files and timing reports are still written [env HIL_NO_REPORTS=1]")
     _board_options(p)
     p.set_defaults(func=cmd_suite)
     p = sub.add_parser("matrix", help="the differential matrix (case x target) from results files")

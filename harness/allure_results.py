@@ -25,8 +25,8 @@ from pathlib import Path
 from uuid import uuid4
 
 from allure_commons.logger import AllureFileLogger
-from allure_commons.model2 import (ATTACHMENT_PATTERN, Attachment, Label, Parameter, Status, StatusDetails,
-                                   TestResult, TestStepResult)
+from allure_commons.model2 import (ATTACHMENT_PATTERN, Attachment, GlobalAttachment, Globals, Label, Parameter,
+                                   Status, StatusDetails, TestResult, TestStepResult)
 from allure_commons.utils import host_tag, md5, now, platform_label, thread_tag
 
 from .allure_files import target_environment, write_categories, write_environment
@@ -42,6 +42,14 @@ KINDS = {  # recorder kind: allure attachment type and extension
     "csv": ("text/csv", "csv"), "markdown": ("text/markdown", "md"), "png": ("image/png", "png"),
     "svg": ("image/svg+xml", "svg"),
 }
+
+
+def matrix_attachment(path: Path) -> tuple[str, str, str]:
+    """A differential matrix file as a global attachment of a run's results:
+    its name, mime type and extension."""
+    path = Path(path)
+    mime, extension = KINDS[{".svg": "svg", ".md": "markdown", ".csv": "csv"}[path.suffix]]
+    return f"differential matrix ({path.suffix[1:]})", mime, extension
 
 
 def reports_off() -> bool:
@@ -279,6 +287,17 @@ class AllureResults:
         """The result of a case whose target could not come up."""
         self.start(case, target)
         self.stop(error=error)
+
+    def attach_globally(self, files: list[Path]) -> None:
+        """The differential matrix's files as attachments of the whole run (the
+        report's Global Attachments), each a copy and a ``<uuid>-globals.json``,
+        as allure-pytest's ``allure.global_attach.file`` writes them."""
+        for path in files:
+            name, mime, extension = matrix_attachment(path)
+            source = ATTACHMENT_PATTERN.format(prefix=uuid4(), ext=extension)
+            self.logger.report_attached_file(source=str(path), file_name=source)
+            self.logger.report_globals(Globals(attachments=[
+                GlobalAttachment(name=name, source=source, type=mime, timestamp=now())]))
 
     def finish(self, targets: list[str]) -> None:
         """The run-level file of the targets: ``environment.properties``."""

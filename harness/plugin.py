@@ -9,7 +9,6 @@ command line outside the project; harness/corpus.py, docs/corpus.md).
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import signal
 import threading
@@ -20,14 +19,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 from .cases import Case, load_case
-from .corpus import SIDE_FILE, Corpus, load_corpus_case, record_corpus_run, split_patterns
+from .corpus import SIDE_FILE, Corpus, load_corpus_case, split_patterns
 from .errors import HarnessError, InfrastructureError
 from .journal import Journal
 from .paths import cache_dir
 from .procs import terminate_as_interrupt
 from .reporting import case_recorder, configure_outputs, runs_cases
 from .targets import load_target
-from .timing import write_report
+from .summary import finish_target, results_path
 from .verdict import CaseResult, Verdict, result_record
 
 if TYPE_CHECKING:
@@ -519,16 +518,6 @@ class ResultCollector:
             failed = any(r["verdict"] in ("fail", "vm-crash", "timeout") for r in self.state.records)
             session.exitstatus = pytest.ExitCode.TESTS_FAILED if failed else pytest.ExitCode.OK
 
-    def _corpus_changes(self, tr, target: str, records: list[dict]) -> None:
-        """Per corpus: the scripts whose verdict changed since its last run on ``target``."""
-        by_corpus: dict[str, dict[str, str]] = {}
-        for r in records:
-            if r.get("corpus"):
-                by_corpus.setdefault(r["corpus"], {})[r["case"]] = r["verdict"]
-        for root, verdicts in sorted(by_corpus.items()):
-            for line in record_corpus_run(self.state.cache, root, target, verdicts):
-                tr.write_line(f"  {line}")
-
     def pytest_terminal_summary(self, terminalreporter):
         state = self.state
         if not state.records:
@@ -539,53 +528,21 @@ class ResultCollector:
             records = [r for r in state.records if r["target"] == target]
             if not records:
                 continue
-            counts = Counter(r["verdict"] for r in records)
-            tr.write_line(f"{target}: " + ", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if counts[v.value]))
-            kinds = Counter(f"{r['verdict']}: {r['kind']}" for r in records if r.get("kind"))
-            if kinds:
-                tr.write_line("  by kind: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
-            self._corpus_changes(tr, target, records)
             run = state.runs.get(target)
-            if run is not None:
-                tr.write_line(f"  device: {run.session.info}")
-                if run.session.footprint:
-                    tr.write_line(f"  firmware: {run.session.footprint.describe(run.target.memory)}")
-                if run.session.board:
-                    tr.write_line(f"  board: {run.session.board.name} ({run.session.board.origin})")
-            timing = write_report(target, records, state.reports_dir)
-            if timing.median_ratio:
-                tr.write_line(f"  device/host time ratio: median {timing.median_ratio:.1f}; "
-                              f"{len(timing.anomalies)} timing anomalies"
-                              + "".join(f"\n    {case}: ratio {ratio:.1f}, {ratio / timing.median_ratio:.2f}x the median"
-                                        for case, ratio in timing.anomalies[:5]))
-            if timing.regressions or timing.improvements:
-                tr.write_line(f"  against the baseline: {len(timing.regressions)} slower, "
-                              f"{len(timing.improvements)} faster")
-            if timing.heap_differences:
-                tr.write_line(f"  heap peak differs from the host reference in {len(timing.heap_differences)} cases")
-            if timing.files:
-                tr.write_line(f"  timing: {', '.join(str(p) for p in timing.files)}")
-            if self.state.config.getoption("update_baseline"):
-                run = state.runs.get(target)
-                from .baseline import Baseline
+            update_baseline = None
+            if state.config.getoption("update_baseline"):
+                def update_baseline(target=target, records=records, run=run) -> str:
+                    from .baseline import Baseline
 
-                baseline = Baseline(load_target(target), _option(state.config, "--baseline-dir"))
-                details = {"firmware_build": run.session.info.build_id} if run else {}
-                ours = [r for r in records if not r.get("corpus")]  # corpus scripts keep no baseline
-                tr.write_line(f"  baseline: {baseline.update(ours, details)} cases written to {baseline.path}")
-            tr.write_line(f"  results: {_write_results(state, target, records)}")
-
-
-def _write_results(state: HilState, target: str, records: list[dict]) -> Path:
-    chosen = _option(state.config, "--hil-results")
-    path = Path(chosen) if chosen else state.reports_dir / f"results-{target}.jsonl"
-    if len(state.targets) > 1 and chosen:
-        path = path.with_name(f"{path.stem}-{target}{path.suffix}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as f:
-        for r in records:
-            f.write(json.dumps(r) + "\n")
-    return path
+                    baseline = Baseline(load_target(target), _option(state.config, "--baseline-dir"))
+                    details = {"firmware_build": run.session.info.build_id} if run else {}
+                    ours = [r for r in records if not r.get("corpus")]  # corpus scripts keep no baseline
+                    return f"{baseline.update(ours, details)} cases written to {baseline.path}"
+            results_file = results_path(state.reports_dir, target, _option(state.config, "--hil-results"),
+                                        len(state.targets) > 1)
+            for line in finish_target(target, records, reports_dir=state.reports_dir, results_file=results_file,
+                                      cache=state.cache, run=run, baseline=update_baseline):
+                tr.write_line(line)
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from .allure_files import CATEGORIES, target_environment, write_categories, write_environment
-from .allure_results import KINDS, RESULTS_FOLDER, AllureRecorder, describe_case, reports_off, results_line
+from .allure_results import (RESULTS_FOLDER, AllureRecorder, describe_case, matrix_attachment, reports_off,
+                             results_line)
 from .junit import JUNIT_FILE
 from .matrix import INFRASTRUCTURE, write_matrix
 from .recorder import NULL_RECORDER, Recorder
@@ -134,10 +135,8 @@ class RunReports:
         import allure
 
         for path in files:
-            kind = {".svg": "svg", ".md": "markdown", ".csv": "csv"}[path.suffix]
-            mime, extension = KINDS[kind]
-            allure.global_attach.file(str(path), name=f"differential matrix ({path.suffix[1:]})",
-                                      attachment_type=mime, extension=extension)
+            name, mime, extension = matrix_attachment(path)
+            allure.global_attach.file(str(path), name=name, attachment_type=mime, extension=extension)
 
     def pytest_terminal_summary(self, terminalreporter):
         results_dir = getattr(self.config.option, "allure_report_dir", None)

@@ -70,6 +70,13 @@ def write_corpus(root: Path) -> Path:
     return corpus
 
 
+def data_files(target: str, plot: bool = False) -> list[str]:
+    """The results file and timing report a run writes per target, reports or not, as pytest's
+    (the timing plot where the target has a host reference to compare with)."""
+    return [f"results-{target}.jsonl", f"timing-{target}.csv", f"timing-{target}.md"] + \
+        ([f"timing-{target}.svg"] if plot else [])
+
+
 def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
     return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.read_bytes() if p.is_file() else b"")
             for p in sorted(folder.rglob("*"))}
@@ -153,22 +160,23 @@ def test_an_emulated_target_with_its_host_reference(tmp_path):
     assert "run on the host reference host32-m0" in steps
     assert {"device output", "host output"} <= set(attachments(result))
     assert "qemu-m0.reference = host32-m0: " in (tmp_path / "out" / "environment.properties").read_text()
-    assert [p.name for p in (tmp_path / "reports").iterdir()] == ["junit.xml"]   # as pytest's --alluredir leaves it
+    # As pytest's --alluredir leaves it: no allure-results there.
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["junit.xml", *data_files("qemu-m0", plot=True)]
 
 
 # --- A corpus, failing scripts, and the same results as pytest's -------------------------
 
-def run_both(corpus: Path) -> subprocess.CompletedProcess:
-    """The corpus (with a failing script), run by the command line in cli/
-    beside it and by pytest in its parent; the command line's run."""
+def run_both(corpus: Path, targets: str = "host32") -> subprocess.CompletedProcess:
+    """The corpus (with a failing script), run on ``targets`` by the command
+    line in cli/ beside it and by pytest in its parent; the command line's run."""
     root = corpus.parent
     before = snapshot(corpus)
     (root / "cli").mkdir()
-    proc = suite(root / "cli", str(corpus), "--target=host32")
+    proc = suite(root / "cli", str(corpus), f"--target={targets}")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     # Started in the corpus's parent, pytest roots its test ids there: theirs/bad.py::host32.
     ran = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", corpus.name,
-                          "--target=host32"], cwd=root, capture_output=True, text=True, timeout=300,
+                          f"--target={targets}"], cwd=root, capture_output=True, text=True, timeout=300,
                          env=reporting_env())
     assert ran.returncode == 1, ran.stdout + ran.stderr
     assert snapshot(corpus) == before   # neither run wrote into their folder
@@ -298,6 +306,7 @@ def fail_second_case(monkeypatch, error: BaseException) -> None:
 def test_a_board_lost_mid_run_keeps_finished_results(tmp_path, monkeypatch):
     fail_second_case(monkeypatch, InfrastructureError("the board went away"))
     folder = tmp_path / "out"
+    monkeypatch.chdir(tmp_path)   # its reports/: the JUnit XML, results files, timing
     assert cli.main(["suite", str(CASES_DIR / "ints"), "--target=host32", f"--alluredir={folder}"]) == 2
     found = results(folder)
     assert sorted(found) == [f"ints/{name} on host32" for name in INTS[:2]]
@@ -311,6 +320,7 @@ def test_a_board_lost_mid_run_keeps_finished_results(tmp_path, monkeypatch):
 def test_an_interrupted_run_leaves_complete_files_of_finished_cases(tmp_path, monkeypatch):
     fail_second_case(monkeypatch, KeyboardInterrupt())
     folder = tmp_path / "out"
+    monkeypatch.chdir(tmp_path)   # its reports/: the JUnit XML, results files, timing
     assert cli.main(["suite", str(CASES_DIR / "ints"), "--target=host32", f"--alluredir={folder}"]) == 130
     (only,) = results(folder).values()   # the interrupted case leaves no result, and no attachment
     assert only["name"] == f"ints/{INTS[0]} on host32" and only["status"] == "passed"
@@ -341,7 +351,8 @@ def test_an_alluredir_is_kept_unless_told(tmp_path):
     assert (folder / "kept.txt").exists() and len(results(folder)) == 1
     assert suite(tmp_path, case, "--target=host32", f"--alluredir={folder}", "--clean-alluredir").returncode == 0
     assert not (folder / "kept.txt").exists() and len(results(folder)) == 1
-    assert [p.name for p in (tmp_path / "reports").iterdir()] == ["junit.xml"]   # as pytest's --alluredir leaves it
+    # As pytest's --alluredir leaves it: no allure-results there.
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["junit.xml", *data_files("host32")]
 
 
 def test_a_misspelt_target_is_a_clear_error_that_keeps_the_last_run_s_reports(tmp_path):

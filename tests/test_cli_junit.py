@@ -19,7 +19,7 @@ from harness.errors import InfrastructureError
 from harness.junit import JUnitXml, xml_text
 from harness.paths import CASES_DIR
 from harness.verdict import CaseResult, Verdict
-from test_cli_allure import (INTS, fail_second_case, reporting_env, run_both, suite, write_corpus,
+from test_cli_allure import (INTS, data_files, fail_second_case, reporting_env, run_both, suite, write_corpus,
                              ints_run, reports_wanted)  # noqa: F401 (fixtures)
 
 
@@ -196,6 +196,7 @@ def test_a_run_cut_short_leaves_a_valid_file_of_finished_cases(tmp_path, monkeyp
     """The second case loses its board (an error), or is stopped by Ctrl-C (not in the file)."""
     fail_second_case(monkeypatch, error)
     path = tmp_path / "j.xml"
+    monkeypatch.chdir(tmp_path)   # its reports/: results files, timing
     assert cli.main(["suite", str(CASES_DIR / "ints"), "--target=host32", f"--alluredir={tmp_path / 'out'}",
                      f"--junitxml={path}"]) == code
     testsuite = parse(path)
@@ -217,7 +218,9 @@ def test_no_reports_writes_no_file(tmp_path, how):
     proc = suite(tmp_path, str(CASES_DIR / "ints" / "add_sub_mul.py"), "--target=host32",
                  f"--junitxml={tmp_path / 'asked.xml'}", *(["--no-reports"] if how == "option" else []), env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert not (tmp_path / "reports").exists() and not (tmp_path / "asked.xml").exists()
+    assert not (tmp_path / "asked.xml").exists()
+    # The results file and timing report are the run's data, written as under pytest.
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == data_files("host32")
     assert "junit xml" not in proc.stdout
 
 
@@ -226,7 +229,7 @@ def test_junitxml_chooses_the_file(tmp_path):
     proc = suite(tmp_path, str(CASES_DIR / "ints" / "add_sub_mul.py"), "--target=host32", "--junitxml=ci/out/hil.xml")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert counts(parse(path))["tests"] == 1 and f"junit xml: {path}" in proc.stdout
-    assert [p.name for p in (tmp_path / "reports").iterdir()] == ["allure-results"]   # the Allure default stays
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["allure-results", *data_files("host32")]
     folder = suite(tmp_path, str(CASES_DIR / "ints" / "add_sub_mul.py"), "--target=host32", f"--junitxml={tmp_path}")
     assert folder.returncode == 2 and f"--junitxml {tmp_path} is a folder" in folder.stderr
 

@@ -257,10 +257,11 @@ class _Run:
 
     def status(self) -> int:
         """2 when a target could not come up or was lost (the others ran), else
-        1 when a case failed, crashed or timed out on any target, else 0."""
+        1 when a case failed, crashed, timed out or ran slower than its
+        baseline allows on any target (as pytest fails them), else 0."""
         if self.errors:
             return 2
-        bad = (Verdict.FAIL.value, Verdict.VM_CRASH.value, Verdict.TIMEOUT.value)
+        bad = (Verdict.FAIL.value, Verdict.VM_CRASH.value, Verdict.TIMEOUT.value, Verdict.PERF_REGRESSION.value)
         return int(any(r["verdict"] in bad for records in self.records.values() for r in records))
 
 

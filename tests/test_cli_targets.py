@@ -250,3 +250,16 @@ def test_the_same_results_files_and_matrix_as_pytests(tmp_path):
     assert "| float **(differs)** | pass | skip |" in (tmp_path / "cli" / "reports" / "matrix.md").read_text()
     for name in ("matrix.md", "matrix.csv"):   # no host reference: no ratio, nothing that varies
         assert (tmp_path / "cli" / "reports" / name).read_text() == (tmp_path / "reports" / name).read_text()
+
+
+@pytest.mark.parametrize("verdicts, status", [
+    (["pass", "skip", "xfail"], 0),
+    (["pass", "perf-regression"], 1),   # as pytest fails it
+    (["pass", "timeout"], 1),
+])
+def test_exit_status_counts_what_pytest_fails(verdicts, status):
+    from harness.__main__ import _Run
+
+    run = _Run(["host32"], len(verdicts))
+    run.records["host32"] = [{"case": f"c{i}", "target": "host32", "verdict": v} for i, v in enumerate(verdicts)]
+    assert run.status() == status

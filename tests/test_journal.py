@@ -58,19 +58,23 @@ def alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-def test_killed_run_keeps_finished_cases_and_resumes(tmp_path):
+RUN_ARGS = [sys.executable, "-m", "pytest", "--target=host32", "-p", "no:cacheprovider", "-q", "suite"]
+
+
+def run_into_a_slow_case(tmp_path: Path) -> tuple[subprocess.Popen, set[int]]:
+    """A run of three quick cases, a slow one and three more, caught in the
+    slow one: the process and its host runners."""
     suite = tmp_path / "suite"
     (suite / "c").mkdir(parents=True)
     (tmp_path / "pytest.ini").write_text("[pytest]\nhil_case_roots = suite\n")
     for i in range(3):
         (suite / "c" / f"a{i}.py").write_text(f"print({i})\n")
-    # Long enough to be killed in the middle of it.
+    # Long enough to be stopped in the middle of it.
     (suite / "c" / "b_slow.py").write_text("# timeout: 60\nx = 0\nwhile x < 10**9:\n    x += 1\n")
     for i in range(3):
         (suite / "c" / f"c{i}.py").write_text(f"print({i} * 2)\n")
     journal = tmp_path / "reports" / "journal.jsonl"
-    args = [sys.executable, "-m", "pytest", "--target=host32", "-p", "no:cacheprovider", "-q", "suite"]
-    proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(RUN_ARGS, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if journal.exists() and journal.read_text().count('"verdict"') >= 3:
@@ -79,16 +83,22 @@ def test_killed_run_keeps_finished_cases_and_resumes(tmp_path):
     time.sleep(0.3)  # into the slow case
     runners = children_of(proc.pid)
     assert runners, "the run should have a host runner going"
+    return proc, runners
+
+
+def test_killed_run_keeps_finished_cases_and_resumes(tmp_path):
+    proc, runners = run_into_a_slow_case(tmp_path)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    journal = tmp_path / "reports" / "journal.jsonl"
     records = [json.loads(line) for line in journal.read_text().splitlines()]
     done = [r["nodeid"] for r in records if "verdict" in r]
     assert done == [f"suite/c/a{i}.py::host32" for i in range(3)]
     time.sleep(0.5)
     assert not [pid for pid in runners if alive(pid)], "the runner outlived the killed harness"
 
-    (suite / "c" / "b_slow.py").write_text("print('now quick')\n")
-    resumed = subprocess.run(args + ["--resume", "-rA"], cwd=tmp_path, capture_output=True, text=True)
+    (tmp_path / "suite" / "c" / "b_slow.py").write_text("print('now quick')\n")
+    resumed = subprocess.run(RUN_ARGS + ["--resume", "-rA"], cwd=tmp_path, capture_output=True, text=True)
     out = resumed.stdout
     assert resumed.returncode == 0, out
     assert "3 deselected" in out and "4 passed" in out
@@ -101,31 +111,17 @@ def test_terminated_run_ends_as_on_ctrl_c_with_its_reports(tmp_path):
     file and the JUnit XML hold the cases that finished, the runner stops."""
     import xml.etree.ElementTree as ET
 
-    suite = tmp_path / "suite"
-    (suite / "c").mkdir(parents=True)
-    (tmp_path / "pytest.ini").write_text("[pytest]\nhil_case_roots = suite\n")
-    for i in range(3):
-        (suite / "c" / f"a{i}.py").write_text(f"print({i})\n")
-    (suite / "c" / "b_slow.py").write_text("# timeout: 60\nx = 0\nwhile x < 10**9:\n    x += 1\n")
-    reports = tmp_path / "reports"
-    args = [sys.executable, "-m", "pytest", "--target=host32", "-p", "no:cacheprovider", "-q", "suite"]
-    proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if (reports / "journal.jsonl").exists() and (reports / "journal.jsonl").read_text().count('"verdict"') >= 3:
-            break
-        time.sleep(0.05)
-    time.sleep(0.3)  # into the slow case
-    runners = children_of(proc.pid)
+    proc, runners = run_into_a_slow_case(tmp_path)
     proc.send_signal(signal.SIGTERM)
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == pytest.ExitCode.INTERRUPTED, out
     assert "Terminated: terminated by signal 15" in out and "host32: 3 pass" in out
+    reports = tmp_path / "reports"
     testsuite = ET.parse(reports / "junit.xml").getroot()[0]
     assert testsuite.get("tests") == "3" and testsuite.get("failures") == "0"
     assert len((reports / "results-host32.jsonl").read_text().splitlines()) == 3
     time.sleep(0.5)
-    assert runners and not [pid for pid in runners if alive(pid)], "the runner outlived the run"
+    assert not [pid for pid in runners if alive(pid)], "the runner outlived the run"
 
 
 def test_run_state_tells_a_script_whether_to_resume(tmp_path):

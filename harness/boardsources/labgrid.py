@@ -219,7 +219,9 @@ class LabgridSource:
         # Worker N starts at the Nth place and goes on round the list: a
         # place someone holds is passed over, and two workers never race for
         # one, since the coordinator grants each acquisition to one client.
-        self._catch_sigterm()
+        # A CI job being cancelled gets SIGTERM: unwind like Ctrl-C, so the
+        # run's end releases the place instead of leaving it held.
+        terminate_as_interrupt()
         held_by = []
         for role, place, options in candidates[index:] + candidates[:index]:
             holder, _ = client.holder(place)
@@ -270,12 +272,6 @@ class LabgridSource:
                               "export the board's serial port (RawSerialPort or NetworkSerialPort) and add "
                               f"it to the place: labgrid-client -p {place} add-match EXPORTER/GROUP/NetworkSerialPort")
         return Board(place, target, options, origin)
-
-    @staticmethod
-    def _catch_sigterm() -> None:
-        # A CI job being cancelled gets SIGTERM: unwind like Ctrl-C, so the
-        # run's end releases the place instead of leaving it held.
-        terminate_as_interrupt()
 
     def _give_back(self, place: str) -> None:
         self.held.remove(place)

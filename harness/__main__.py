@@ -16,8 +16,8 @@ results files and timing reports of each target (reports/results-<target>.jsonl,
 reports/timing-<target>.*) and, with several targets, the differential
 matrix (reports/matrix.*). Exit status: 2 for a harness error (a target
 that could not come up or was lost: the other targets still ran), else 1
-when a case failed, crashed or timed out on a target, else 0; 130 or 143
-on Ctrl-C or SIGTERM.
+when a case failed, crashed, timed out or regressed in speed on a target,
+else 0; 130 or 143 on Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -38,11 +38,11 @@ from .junit import JUNIT_FILE, JUnitXml
 from .matrix import INFRASTRUCTURE, write_matrix
 from .procs import Terminated, terminate_as_interrupt
 from .boardsources import open_source
-from .paths import CASES_DIR, REPORTS_DIR, cache_dir
+from .paths import CASES_DIR, REPORTS_DIR, cache_dir, overlaps
 from .session import SuiteRun, TargetSession, Toolchain
 from .summary import finish_target, results_path
 from .targets import available_targets, load_target
-from .verdict import Verdict, result_record
+from .verdict import FAILING, Verdict, result_record
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -185,7 +185,7 @@ def _suite_cases(args) -> tuple[list, list[Path]]:
 
 def _overlapping(folder: Path, corpora: list[Path]) -> Path | None:
     """The corpus ``folder`` is in (or holds): writing or emptying it would touch the corpus."""
-    return next((c for c in corpora if folder == c or c in folder.parents or folder in c.parents), None)
+    return next((c for c in corpora if overlaps(folder, c)), None)
 
 
 def _reports_folder(corpora: list[Path]) -> tuple[Path, str]:
@@ -261,8 +261,7 @@ class _Run:
         baseline allows on any target (as pytest fails them), else 0."""
         if self.errors:
             return 2
-        bad = (Verdict.FAIL.value, Verdict.VM_CRASH.value, Verdict.TIMEOUT.value, Verdict.PERF_REGRESSION.value)
-        return int(any(r["verdict"] in bad for records in self.records.values() for r in records))
+        return int(any(r["verdict"] in FAILING for records in self.records.values() for r in records))
 
 
 def cmd_suite(args) -> int:

@@ -25,3 +25,8 @@ def cache_dir(override: str | os.PathLike | None = None) -> Path:
     path = path.expanduser().resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def overlaps(a: Path, b: Path) -> bool:
+    """``a`` and ``b`` are the same folder, or one lies inside the other."""
+    return a == b or b in a.parents or a in b.parents

@@ -22,12 +22,12 @@ from .cases import Case, load_case
 from .corpus import SIDE_FILE, Corpus, load_corpus_case, split_patterns
 from .errors import HarnessError, InfrastructureError
 from .journal import Journal
-from .paths import cache_dir
+from .paths import cache_dir, overlaps
 from .procs import terminate_as_interrupt
 from .reporting import case_recorder, configure_outputs, runs_cases
 from .targets import load_target
 from .summary import finish_target, results_path
-from .verdict import CaseResult, Verdict, result_record
+from .verdict import FAILING, CaseResult, Verdict, result_record
 
 if TYPE_CHECKING:
     # Imported where used: a pytest-xdist controller runs no case and needs
@@ -169,8 +169,7 @@ class HilState:
 
     def touches_case_roots(self, path: Path) -> bool:
         """``path`` is a case root, lies below one, or holds one."""
-        return any(root == path or root in path.parents or path in root.parents
-                   for root in self.case_roots if root.is_dir())
+        return any(overlaps(path, root) for root in self.case_roots if root.is_dir())
 
     def corpus_of(self, path: Path) -> Corpus | None:
         for corpus in self.corpora:
@@ -515,7 +514,7 @@ class ResultCollector:
             self.state.journal.finish(dict(Counter(r["verdict"] for r in self.state.records)))
         if self.state.resumed and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
             # A resumed run answers for the whole run, journaled cases included.
-            failed = any(r["verdict"] in ("fail", "vm-crash", "timeout") for r in self.state.records)
+            failed = any(r["verdict"] in FAILING for r in self.state.records)
             session.exitstatus = pytest.ExitCode.TESTS_FAILED if failed else pytest.ExitCode.OK
 
     def pytest_terminal_summary(self, terminalreporter):

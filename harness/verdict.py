@@ -24,6 +24,10 @@ class Verdict(str, enum.Enum):
     PERF_REGRESSION = "perf-regression"
 
 
+# Verdicts that fail a run (pytest fails their items; the command line exits 1).
+FAILING = frozenset(v.value for v in (Verdict.FAIL, Verdict.VM_CRASH, Verdict.TIMEOUT, Verdict.PERF_REGRESSION))
+
+
 @dataclass
 class CaseResult:
     case_id: str

@@ -39,7 +39,7 @@ RESULTS_FOLDER = "allure-results"  # in a run's reports/ folder
 NO_REPORTS_ENV = "HIL_NO_REPORTS"
 KINDS = {  # recorder kind: allure attachment type and extension
     "text": ("text/plain", "txt"), "diff": ("text/plain", "diff"), "json": ("application/json", "json"),
-    "csv": ("text/csv", "csv"), "markdown": ("text/markdown", "md"), "png": ("image/png", "png"),
+    "csv": ("text/csv", "csv"), "markdown": ("text/markdown", "md"),
     "svg": ("image/svg+xml", "svg"),
 }
 

@@ -36,7 +36,7 @@ class Recorder:
         yield StepOutcome()
 
     def attach(self, name: str, content: str | bytes, kind: str = "text") -> None:
-        """``kind``: text, diff, json, csv, markdown, png or svg."""
+        """``kind``: text, diff, json, csv, markdown or svg."""
 
 
 NULL_RECORDER = Recorder()

@@ -12,13 +12,6 @@
 #define AIRCR_SYSRESETREQ (0x05FA0004u) // VECTKEY plus the reset request
 #define STACK_PAINT (0x5AC3A55Cu)
 
-#if HIL_APP_REPL
-void hil_repl_main(void); // micropython/repl_main.c
-#define hil_app_main hil_repl_main
-#else
-#define hil_app_main hil_booter_main
-#endif
-
 void cortex_m0_system_reset(void) {
     __asm volatile ("dsb" : : : "memory");
     SCB_AIRCR = AIRCR_SYSRESETREQ;
@@ -37,7 +30,7 @@ void board_reset_handler(void) {
         *dst = 0;
     }
     board_init();
-    hil_app_main();
+    HIL_APP_MAIN();
     // The application serves forever; should it ever return, start afresh.
     hil_board_reset();
 }

@@ -1,23 +1,46 @@
-# Build rules every Cortex-M0/M0+ board shares. A board's board.mk sets
-# CPUFLAGS, LD_TEMPLATE (its linker script, run through the preprocessor
-# with the sizes and the VM configuration), SHAPE (anything else that must
-# relink the firmware when it changes), FLASH_SIZE, RAM_SIZE, STACK_HEADROOM,
-# BOARD_NAME, HIL_CHUNK_MAX and LTO, adds its own sources, then includes
-# this file. Output: $(BUILD)/firmware.elf, firmware.bin and firmware.hex.
+# Build rules every Cortex-M0/M0+ board shares, for whichever VM is built.
+# Output: $(BUILD)/firmware.elf, firmware.bin and firmware.hex.
+#
+# The board's board.mk sets CPUFLAGS, LD_TEMPLATE (its linker script, run
+# through the preprocessor with the sizes and the VM's configuration
+# header), SHAPE (anything else that must relink the firmware when it
+# changes), FLASH_SIZE, RAM_SIZE, STACK_HEADROOM, BOARD_NAME, HIL_CHUNK_MAX
+# and LTO, adds its own sources, then includes this file.
+#
+# What this layer declares, for the VM's make fragment to read once the
+# board is included:
+#   BOARD_ARCH  cortex-m0: the VM adds its sources and flags for the
+#               architecture (Thumb-1 code, its own register scanning, ...)
+#   OPT_HOT     the optimisation level for the VM's hot files (interpreter
+#               loop, collector) where the VM would pick a faster one: -Os.
+#               On flash this small every byte counts, and it keeps every
+#               board compiled alike.
+# What it needs from the VM's make fragment (targets/<vm>/port.mk):
+#   VM_CONFIG_HEADER  set before the board is included: the header, as a
+#               path from targets/, that defines HIL_STACK_LIMIT for the
+#               linker script's checks; #defines only, as the linker script
+#               takes whatever else it holds as its own text
+#   OBJ         every object, expanded once complete (.SECONDEXPANSION)
+#   the toolchain variables CC, CPP, SIZE, OBJCOPY, Q and ECHO, expanded
+#   only when used (the board sets CROSS_COMPILE after the VM's set-up), and
+#   the rules that compile SRC_C (with CFLAGS) and SRC_S (with AFLAGS) into
+#   $(BUILD)/<source>.o
+# The start-up calls HIL_APP_MAIN (hil_board.h): the booter unless the VM's
+# fragment names another entry with -DHIL_APP_MAIN=<function> in CFLAGS.
 # MAILBOX=0 leaves out the RAM mailbox a debug probe can push blobs into
 # (docs/protocol.md, "Pushing over SWD"); hil_board_rx_ready() is then unused.
 
+ifeq ($(VM_CONFIG_HEADER),)
+$(error VM_CONFIG_HEADER must name the VM's configuration header, for the linker script)
+endif
+
+BOARD_ARCH := cortex-m0
+OPT_HOT := -Os
 MAILBOX ?= 1
 
 # NDEBUG: assert() would bring newlib's __assert_func and printf with it.
 CFLAGS += $(CPUFLAGS) -Os -g -DNDEBUG -fno-common
 CFLAGS += -DHIL_BOARD_NAME='"$(BOARD_NAME)"' -DHIL_CHUNK_MAX=$(HIL_CHUNK_MAX) -DHIL_MAILBOX=$(MAILBOX)
-# nlr_push ends in a Thumb-1 branch of +-2 KiB to nlr_push_tail; with
-# function sections, and more so with LTO, nothing keeps the two that close.
-CFLAGS += -DMICROPY_NLR_THUMB_USE_LONG_JUMP=1
-# py.mk builds vm.c and gc.c with -O3 for speed; on flash this small every
-# byte counts, and -Os keeps every board compiled alike.
-CSUPEROPT = -Os
 AFLAGS += $(CPUFLAGS)
 ifeq ($(LTO),1)
 CFLAGS += -flto
@@ -28,11 +51,12 @@ LDFLAGS += $(CPUFLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections
 LDFLAGS += -Wl,-Map=$(BUILD)/firmware.map
 LIBS = -lm -lc -lgcc
 
-SRC_C += common/cortex_m0.c shared/runtime/gchelper_native.c
-SRC_S += shared/runtime/gchelper_thumb1.s
+SRC_C += common/cortex_m0.c
 
+# -I.: the config header is named from targets/, and the preprocessor looks
+# for a quoted include beside the including file (boards/<board>/) first.
 LD_DEFS = -DFLASH_SIZE=$(FLASH_SIZE) -DRAM_SIZE=$(RAM_SIZE) -DSTACK_HEADROOM=$(STACK_HEADROOM)
-LD_DEFS += -DHIL_CONFIG_HEADER='"configs/$(CONFIG).h"' -Imicropython
+LD_DEFS += -DHIL_VM_CONFIG='"$(VM_CONFIG_HEADER)"' -I.
 
 # board-shape is the stamp of the sizes and the board's own settings:
 # rewritten only when they change, it relinks a BUILD folder given new
@@ -43,7 +67,7 @@ $(BUILD)/board-shape: hil-shape-check
 .PHONY: hil-shape-check
 hil-shape-check:
 
-$(BUILD)/firmware.ld: $(LD_TEMPLATE) micropython/configs/$(CONFIG).h boards/$(BOARD)/board.mk $(BUILD)/board-shape
+$(BUILD)/firmware.ld: $(LD_TEMPLATE) $(VM_CONFIG_HEADER) boards/$(BOARD)/board.mk $(BUILD)/board-shape
 	$(ECHO) "GEN $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CPP) -P -x c $(LD_DEFS) $< -o $@

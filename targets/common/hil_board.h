@@ -23,4 +23,12 @@ const char *hil_board_name(void);
 void hil_board_stack_paint(void);
 uint32_t hil_board_stack_peak(void);
 
+// The application a board's start-up runs: the booter (hil_booter.c),
+// unless the VM's make fragment names another entry, a void (void)
+// function, with -DHIL_APP_MAIN=<function> in CFLAGS.
+#ifndef HIL_APP_MAIN
+#define HIL_APP_MAIN hil_booter_main
+#endif
+void HIL_APP_MAIN(void);
+
 #endif // HIL_BOARD_H

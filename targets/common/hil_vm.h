@@ -1,5 +1,5 @@
 // The VM profile, C side: what the booter needs from a Python VM.
-// targets/micropython/ implements it for MicroPython; a second VM adds its own.
+// Each VM's folder, targets/<vm>/, implements it.
 #ifndef HIL_VM_H
 #define HIL_VM_H
 
@@ -16,7 +16,8 @@ typedef void (*hil_write_fn)(const char *data, size_t len);
 // goes to out, a traceback or loader error to trace; res gets the outcome,
 // cycles and memory figures. The blob may be freed when this returns.
 void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn trace, hil_result_t *res);
-// Describe the VM for INFO ("vm=... mpy=... features=..."), a piece at a time.
+// Describe the VM for INFO ("vm=... features=...", and any other key=value
+// pairs the VM reports; docs/protocol.md), a piece at a time.
 typedef void (*hil_text_fn)(const char *text);
 void hil_vm_describe(hil_text_fn emit);
 

@@ -10,6 +10,20 @@
 #   APP       the application: booter (default), the loader protocol and
 #             hil_run.c; or repl, MicroPython's REPL as stock firmware has it
 #             (repl_*.c; boards/qemu-microbit only), for the raw-REPL transport
+# and passes the rest (FLASH_SIZE, BITS, SANITIZE, SIGNING_KEY_FILE, ...) to
+# the board layer and common/signing.mk.
+#
+# The board layers are the same for every VM; this file meets them through
+# variables (the boards' board.mk and common/cortex_m0.mk describe them):
+#   it sets, before including the board:
+#     VM_CONFIG_HEADER  the configuration header, from targets/, whose
+#                       HIL_STACK_LIMIT the linker script checks RAM against
+#   the board declares, for what follows its include:
+#     BOARD_ARCH        cortex-m0 or posix: picks the sources and flags below
+#     OPT_HOT           optimisation for vm.c and gc.c (py.mk's CSUPEROPT);
+#                       empty keeps py.mk's -O3
+#   it sets after the board: OBJ, and the rules (py/mkrules.mk); and in
+#   CFLAGS, HIL_APP_MAIN=hil_repl_main for APP=repl (the booter otherwise).
 
 ifeq ($(MPY_DIR),)
 $(error MPY_DIR must name a MicroPython source tree)
@@ -41,7 +55,7 @@ else ifeq ($(APP),repl)
 # rather than newlib's, which would want a malloc.
 override COMPILER := 1
 INC += -Imicropython/repl
-CFLAGS += -DHIL_APP_REPL=1
+CFLAGS += -DHIL_APP_MAIN=hil_repl_main
 QSTR_GLOBAL_DEPENDENCIES += micropython/repl/mpconfigport.h
 SRC_C = \
 	micropython/repl_main.c \
@@ -65,18 +79,41 @@ CFLAGS += -DHIL_CONFIG_HEADER='"configs/$(CONFIG).h"' -DHIL_ENABLE_COMPILER=$(CO
 CFLAGS += -DHIL_BUILD_ID='"$(BUILD_ID)"'
 
 # The board layer adds its sources, flags and link rule; its rules name
-# $$(OBJ), expanded once OBJ is complete.
+# $$(OBJ), expanded once OBJ is complete. Its linker script checks RAM
+# against the configuration's HIL_STACK_LIMIT.
+VM_CONFIG_HEADER = micropython/configs/$(CONFIG).h
 .SECONDEXPANSION:
 include boards/$(BOARD)/board.mk
 
+# What the board's architecture asks of MicroPython: the collector's scan
+# of the registers for roots and, on Thumb-1, nlr's long jump.
+ifeq ($(BOARD_ARCH),cortex-m0)
+# nlr_push ends in a Thumb-1 branch of +-2 KiB to nlr_push_tail; with
+# function sections, and more so with LTO, nothing keeps the two that close.
+CFLAGS += -DMICROPY_NLR_THUMB_USE_LONG_JUMP=1
+SRC_C += shared/runtime/gchelper_native.c
+SRC_S += shared/runtime/gchelper_thumb1.s
+else ifeq ($(BOARD_ARCH),posix)
+SRC_C += shared/runtime/gchelper_generic.c
+else
+$(error boards/$(BOARD) declares BOARD_ARCH "$(BOARD_ARCH)": this VM knows cortex-m0 and posix)
+endif
+# py.mk builds vm.c and gc.c with CSUPEROPT, -O3 for speed, unless the
+# board asks otherwise (-Os on flash this small, -O1 under ASan).
+ifneq ($(OPT_HOT),)
+CSUPEROPT = $(OPT_HOT)
+endif
+
 include common/signing.mk
+# The qstr scan preprocesses hil_booter.c, which includes the key header.
+QSTR_GLOBAL_REQUIREMENTS += $(HIL_KEY_HEADER)
 
 SRC_QSTR += $(SRC_C)
 OBJ = $(PY_CORE_O) $(addprefix $(BUILD)/, $(SRC_C:.c=.o) $(SRC_S:.s=.o))
 
 vpath %.c $(CURDIR)
 vpath mpconfigport.h micropython
-QSTR_GLOBAL_DEPENDENCIES += micropython/configs/$(CONFIG).h
+QSTR_GLOBAL_DEPENDENCIES += $(VM_CONFIG_HEADER)
 vpath %.s $(CURDIR) $(TOP)
 
 include $(TOP)/py/mkrules.mk

@@ -1,7 +1,7 @@
 // Board layer for a Linux process: the host runners. The byte link is
 // stdin/stdout, so the harness talks to a host runner exactly as it talks to
-// a booter on a board. Given .mpy files as arguments it runs them once each
-// instead, printing output to stdout and tracebacks to stderr.
+// a booter on a board. Given compiled modules as arguments it runs them once
+// each instead, printing output to stdout and tracebacks to stderr.
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -135,6 +135,6 @@ int main(int argc, char **argv) {
         }
         return status;
     }
-    hil_booter_main();
+    HIL_APP_MAIN();
     return 0;
 }

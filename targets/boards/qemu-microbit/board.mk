@@ -17,6 +17,8 @@
 # The link fails when the firmware does not fit FLASH_SIZE, or RAM_SIZE
 # leaves less than HIL_STACK_LIMIT + STACK_HEADROOM of stack.
 # Output: $(BUILD)/firmware.elf, firmware.bin and firmware.hex.
+# The rules, and what they need from the VM's make fragment and declare
+# for it: common/cortex_m0.mk.
 
 CROSS_COMPILE ?= arm-none-eabi-
 ifeq ($(CONFIG),g030)

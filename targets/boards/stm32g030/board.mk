@@ -19,6 +19,8 @@
 # leaves less than HIL_STACK_LIMIT + STACK_HEADROOM of stack.
 # Output: $(BUILD)/firmware.elf, firmware.bin (the image from 0x08000000)
 # and firmware.hex.
+# The rules, and what they need from the VM's make fragment and declare
+# for it: common/cortex_m0.mk.
 
 CROSS_COMPILE ?= arm-none-eabi-
 FLASH_SIZE ?= 65536

@@ -20,21 +20,21 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
+import struct
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
-import struct
-import zlib
-
-from harness import protocol as p
-from harness.cases import discover, unmet_needs
 from harness.footprint import measure
 from harness.paths import CASES_DIR, cache_dir
-from harness.session import SuiteRun, TargetSession, Toolchain
+from harness.suite.cases import discover, unmet_needs
+from harness.suite.session import SuiteRun, TargetSession
+from harness.suite.toolchain import Toolchain
+from harness.suite.verdict import Verdict
 from harness.targets import load_target
-from harness.verdict import Verdict
+from harness.transports import booter as p
 
 from .xdist import bench_xdist
 
@@ -43,8 +43,8 @@ BUILD_TARGETS = ("host", "host32")
 
 def build_all(cache: Path) -> tuple[float, list[str]]:
     started = time.monotonic()
-    tc = Toolchain.prepare(cache=cache)
-    lines = [f"  mpy-cross        {tc.compiler_build.seconds:6.2f} s"]
+    tc = Toolchain.prepare("micropython", cache=cache)
+    lines = [f"  mpy-cross        {tc.compiler.build.seconds:6.2f} s"]
     for name in BUILD_TARGETS:
         result = tc.profile.build_firmware(load_target(name), tc.source, cache)
         lines.append(f"  {name:16} {result.seconds:6.2f} s ({'built' if result.ran_make else 'cached'})")
@@ -98,7 +98,7 @@ def transfer_frames(blob: bytes, chunk: int, seq: int) -> bytes:
 
 def bench_speed(targets: list[str]) -> None:
     cases = discover(CASES_DIR)
-    tc = Toolchain.prepare()
+    tc = Toolchain.prepare("micropython")
     for target in targets:
         session = TargetSession(load_target(target), tc, tc.cache / "logs").start()
         info = session.info
@@ -134,7 +134,7 @@ def bench_speed(targets: list[str]) -> None:
 
 
 def bench_footprint(targets: list[str]) -> None:
-    tc = Toolchain.prepare()
+    tc = Toolchain.prepare("micropython")
     for name in targets:
         target = load_target(name)
         booter = measure(tc.profile.build_firmware(target, tc.source, tc.cache).product)

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import statistics
 
-from harness import protocol as p
-from harness.cases import discover, unmet_needs
 from harness.paths import CASES_DIR
-from harness.session import TargetSession, Toolchain
+from harness.suite.cases import discover, unmet_needs
+from harness.suite.session import TargetSession
+from harness.suite.toolchain import Toolchain
 from harness.targets import load_target
+from harness.transports import booter as p
 
 BAUD = 115200
 
@@ -35,7 +36,7 @@ def wire_seconds(blob: bytes, chunk: int) -> float:
 
 
 def bench_push(targets: list[str]) -> None:
-    tc = Toolchain.prepare()
+    tc = Toolchain.prepare("micropython")
     for name in targets:
         target = load_target(name)
         sessions = {push: TargetSession(target, tc, tc.cache / "logs", push=push).start()

@@ -31,3 +31,56 @@ class InfrastructureError(HarnessError):
 
 class ProtocolError(InfrastructureError):
     """The device answered with something the protocol does not allow."""
+
+
+class MemoryPortError(InfrastructureError):
+    """A memory port (a debug probe's RAM access, QEMU's gdbstub) failed to
+    read or write: the target or its link went away."""
+
+
+# --- What talking to a device can end in, whatever the transport and the VM ---
+
+class LinkClosed(InfrastructureError):
+    """The other end of the link went away. ``via`` names the path that
+    failed: the serial link, or the debug probe a mailbox push goes through."""
+
+    def __init__(self, message: str, hint: str = "", via: str = "serial"):
+        super().__init__(message, hint)
+        self.via = via
+
+
+class DeviceTimeout(InfrastructureError):
+    """The device did not answer in time. ``noise`` counts the bytes from the
+    device that were not part of a good frame meanwhile: a timeout with noise
+    may be a status lost on the link rather than a hang."""
+
+    def __init__(self, message: str, output: bytes = b"", trace: str = "", noise: int = 0):
+        super().__init__(message)
+        self.output = output
+        self.trace = trace
+        self.noise = noise
+
+
+class DeviceRestarted(InfrastructureError):
+    """The device announced itself anew in the middle of a transfer or run;
+    ``info`` is what it announced (a ``harness.device.info.DeviceInfo``)."""
+
+    def __init__(self, message: str, info):
+        super().__init__(message)
+        self.info = info
+
+
+class LinkCorrupted(InfrastructureError):
+    """Frames of the device's answer were lost on the link (their CRC failed)."""
+
+
+class DeviceRejected(Exception):
+    """The device (or the transport, on its behalf) refused a blob: ``name``
+    is the refusal's kind (``oversize``, ``blob-crc``, ``no-memory``, ...),
+    ``text`` the device's words, ``code`` its protocol code (0 if none)."""
+
+    def __init__(self, name: str, text: str, code: int = 0):
+        super().__init__(f"{name}: {text}")
+        self.code = code
+        self.name = name
+        self.text = text

@@ -1,87 +1,46 @@
-"""The pytest plugin: a thin layer mapping options, fixtures and items onto the library.
+"""The pytest plugin: a thin layer mapping options, items and reports onto the library.
 
 Registered through the ``pytest11`` entry point. Every ``*.py`` below a case
 root (ini ``hil_case_roots``, default ``cases``) becomes one item per target;
 so does every ``*.py`` of a corpus (``--corpus DIR``, or a folder given on the
-command line outside the project; harness/corpus.py, docs/corpus.md).
+command line outside the project; harness/suite/corpus.py, docs/corpus.md).
+An item's run is the runner's (harness/suite/runner.py), the one
+``python -m harness suite`` drives; the options are the same table
+(harness/options.py). Allure and JUnit glue: harness/pytest_allure.py.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 import signal
-import threading
-from collections import Counter
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
-from .cases import Case, load_case
-from .corpus import SIDE_FILE, Corpus, load_corpus_case, split_patterns
 from .errors import HarnessError, InfrastructureError
-from .journal import Journal
-from .paths import cache_dir, overlaps
+from .options import OPTIONS, SUITE
 from .procs import terminate_as_interrupt
-from .reporting import case_recorder, configure_outputs, runs_cases
-from .targets import load_target
-from .summary import finish_target, results_path
-from .verdict import FAILING, CaseResult, Verdict, result_record
+from .pytest_allure import case_recorder, configure_outputs
+from .pytest_state import HilState, state_key
+from .reports.sinks import JournalSink, ResultsSink
+from .suite.cases import Case, load_case
+from .suite.corpus import Corpus, load_corpus_case
+from .suite.verdict import FAILING, CaseResult, Verdict, result_record
 
-if TYPE_CHECKING:
-    # Imported where used: a pytest-xdist controller runs no case and needs
-    # none of them, and its start-up delays every worker's.
-    from .inventory import Board
-    from .session import SuiteRun, Toolchain
-
-DEFAULT_TARGET = "qemu-m0"
-# option, environment variable, default, help
-_OPTIONS = [
-    ("--target", "HIL_TARGET", DEFAULT_TARGET, "target(s) to run the cases on, comma-separated "
-     "(qemu-m0, qemu-g030, host, host32, ...; see targets/)"),
-    ("--hil-cache", "HIL_CACHE", None, "cache folder for sources, builds and blobs (default: XDG cache)"),
-    ("--vm-src", "HIL_VM_SRC", None, "a MicroPython checkout to build instead of the pinned source"),
-    ("--case-timeout", "HIL_CASE_TIMEOUT", None, "seconds per case, overriding the target's default"),
-    ("--hil-results", "HIL_RESULTS", None, "file to write the run's results to (JSON lines; "
-     "default reports/results-<target>.jsonl)"),
-    ("--inventory", "HIL_INVENTORY", None, "board inventory file (default ./boards.toml, then "
-     "~/.config/bytecode-hil/boards.toml)"),
-    ("--board", "HIL_BOARD", None, "the inventory board to use (default: the first of the target's)"),
-    ("--probe", "HIL_PROBE", None, "debug probe unique ID (pyOCD), overriding the board's"),
-    ("--port", "HIL_PORT", None, "the board's serial port, a pyserial URL (/dev/ttyUSB0, rfc2217://, socket://)"),
-    ("--firmware", "HIL_FIRMWARE", None, "firmware image for targets that run your firmware (esp32)"),
-    ("--pack", "HIL_PACK", None, "CMSIS pack for the board's MCU (pyOCD), e.g. Keil.STM32G0xx_DFP"),
-    ("--hil-journal", "HIL_JOURNAL", None, "the results journal (default reports/journal.jsonl)"),
-    ("--baseline-dir", "HIL_BASELINE_DIR", None, "where timing baselines live (default: "
-     "targets/<name>/baseline.json; a folder holds <name>.json)"),
-    ("--push", "HIL_PUSH", None, "how blobs reach a booter: uart, or swd (into its RAM mailbox through the "
-     "debug probe; QEMU's gdbstub on emulated targets); default: as the target file says"),
-    ("--signing-key", "HIL_SIGNING_KEY", None, "file holding a blob-signing key: firmware is built to run "
-     "only blobs signed with it, and the harness signs them"),
-    ("--corpus", "HIL_CORPUS", None, "folder(s) of plain test scripts to run as a suite, comma-separated "
-     "(e.g. micropython/tests/basics; docs/corpus.md)"),
-    ("--corpus-include", "HIL_CORPUS_INCLUDE", None, "corpus scripts to run: globs on their paths, comma-separated"),
-    ("--corpus-exclude", "HIL_CORPUS_EXCLUDE", None, "corpus scripts to leave out: globs, comma-separated"),
-]
-
-state_key = pytest.StashKey["HilState"]()
+# Options pytest's labgrid plugin defines when labgrid is installed.
+LABGRID_OPTIONS = ("--lg-env", "--lg-coordinator")
 
 
 def pytest_addoption(parser):
     group = parser.getgroup("bytecode-hil", "bytecode-hil conformance runs")
-    for flag, env, default, text in _OPTIONS:
-        group.addoption(flag, default=None, help=f"{text} [env {env}]")
-    group.addoption("--update-baseline", action="store_true", default=False,
-                    help="write the run's cycle counts to targets/<name>/baseline.json")
-    group.addoption("--resume", action="store_true", default=False,
-                    help="go on with the run in the journal: cases it finished are not run again")
-    if not _labgrid_installed():
-        # With labgrid installed, its own pytest plugin defines these two and
-        # we read them; without it, ours say how to get it.
-        group.addoption("--lg-env", default=None, help="labgrid environment file: boards come from its "
-                        "RemotePlaces (needs pip install 'bytecode-hil[labgrid]') [env LG_ENV]")
-        group.addoption("--lg-coordinator", default=None, help="labgrid coordinator HOST:PORT [env LG_COORDINATOR]")
+    labgrid = _labgrid_installed()
+    for option in OPTIONS:
+        if SUITE not in option.commands or not option.pytest or (labgrid and option.flag in LABGRID_OPTIONS):
+            continue
+        text = option.help + (f" [env {option.env}]" if option.env else "")
+        if option.switch:
+            group.addoption(option.flag, action="store_true", default=None, help=text)
+        else:
+            group.addoption(option.flag, default=None, help=text)
     parser.addini("hil_case_roots", "folders whose .py files are conformance cases", type="args",
                   default=["cases"])
 
@@ -93,172 +52,6 @@ def _labgrid_installed() -> bool:
         return False
 
 
-def _option(config, flag: str):
-    for name, env, default, _ in _OPTIONS:
-        if name == flag:
-            value = config.getoption(flag.lstrip("-").replace("-", "_"))
-            return value if value is not None else os.environ.get(env, default)
-    raise KeyError(flag)
-
-
-def command_line_paths(config) -> list[Path]:
-    """The paths the run names (``config.args``), resolved, without ``::`` node ids."""
-    return [Path(config.invocation_params.dir, str(arg).split("::")[0]).resolve() for arg in config.args]
-
-
-def _needs_board(target: str) -> bool:
-    try:
-        return load_target(target).needs_board
-    except HarnessError:
-        return False  # a bad target name or file: its cases' setup says so
-
-
-class HilState:
-    """Per-process state: the toolchain and one SuiteRun per target, started on first use."""
-
-    def __init__(self, config):
-        self.config = config
-        self.targets = [t.strip() for t in str(_option(config, "--target")).split(",") if t.strip()]
-        self.cache = cache_dir(_option(config, "--hil-cache"))
-        self.vm_src = _option(config, "--vm-src")
-        timeout = _option(config, "--case-timeout")
-        self.timeout = float(timeout) if timeout else None
-        self.case_roots = [Path(config.rootpath, r).resolve() for r in config.getini("hil_case_roots")]
-        self.corpus_include = split_patterns(_option(config, "--corpus-include"))
-        self.corpus_exclude = split_patterns(_option(config, "--corpus-exclude"))
-        # --corpus folders are collected in full; a corpus named by a path
-        # on the command line is collected as far as that path says.
-        self.named_corpora = [Corpus.open(d, self.corpus_include, self.corpus_exclude)
-                              for d in split_patterns(_option(config, "--corpus"))]
-        self.corpora = self.named_corpora + self._positional_corpora(config)
-        # Without a project ini pytest's rootdir is the corpus itself: its
-        # files stay untouched, so reports go where pytest was started.
-        self.reports_dir = (config.rootpath if config.inipath else config.invocation_params.dir) / "reports"
-        self.toolchain: Toolchain | None = None
-        self.runs: dict[str, SuiteRun] = {}
-        self.failures: dict[str, HarnessError] = {}
-        # Targets come up from a case's setup or from the bring-up thread
-        # (bring_up_early); reentrant: suite_run prepares the toolchain.
-        self.lock = threading.RLock()
-        self.bring_up_thread: threading.Thread | None = None
-        self.closing = False
-        self.runs_stopped = threading.Event()
-        self.sigterm_before = None  # the SIGTERM handler to put back at the end
-        self.records: list[dict] = []  # one per finished case, from the reports
-        journal_path = _option(config, "--hil-journal")
-        self.journal = Journal(Path(journal_path) if journal_path else
-                               self.reports_dir / "journal.jsonl", self.targets)
-        self.board_source = None  # opened when a target first needs a board
-        self.resume = config.getoption("resume")
-        self.resumed: dict[str, dict] = self.journal.finished() if self.resume else {}
-
-    def _positional_corpora(self, config) -> list[Corpus]:
-        """Folders named on the command line that are corpora: outside the
-        case roots, and outside the project or holding a side file."""
-        found = []
-        for path in command_line_paths(config):
-            if path.is_file() and path.suffix == ".py":
-                path = path.parent  # one script: its folder is the corpus, pytest collects the one
-            if not path.is_dir() or self.touches_case_roots(path):
-                continue
-            outside = config.inipath is None or config.rootpath not in path.parents
-            if outside or (path / SIDE_FILE).is_file():
-                if not any(c.root == path for c in self.named_corpora + found):
-                    found.append(Corpus.open(path, self.corpus_include, self.corpus_exclude))
-        return found
-
-    def touches_case_roots(self, path: Path) -> bool:
-        """``path`` is a case root, lies below one, or holds one."""
-        return any(overlaps(path, root) for root in self.case_roots if root.is_dir())
-
-    def corpus_of(self, path: Path) -> Corpus | None:
-        for corpus in self.corpora:
-            if corpus.contains(path):
-                return corpus
-        return None
-
-    def prepared_toolchain(self) -> Toolchain:
-        with self.lock:
-            if self.toolchain is None:
-                from .session import Toolchain
-
-                self.toolchain = Toolchain.prepare(cache=self.cache, vm_src=self.vm_src)
-            return self.toolchain
-
-    def suite_run(self, target: str) -> SuiteRun:
-        with self.lock:
-            if target in self.failures:
-                # Without its old traceback: raised again and again, the one
-                # exception would carry every earlier case's frames.
-                raise self.failures[target].with_traceback(None)
-            if target not in self.runs:
-                from .session import SuiteRun
-
-                try:
-                    self.runs[target] = SuiteRun(target, toolchain=self.prepared_toolchain(), timeout=self.timeout,
-                                                 log_dir=self.cache / "logs", board=self.board_for(target),
-                                                 signing_key_file=_option(self.config, "--signing-key"),
-                                                 push=_option(self.config, "--push"),
-                                                 baseline_dir=_option(self.config, "--baseline-dir")).start()
-                except HarnessError as exc:
-                    self.failures[target] = exc  # do not rebuild for every case
-                    raise
-            return self.runs[target]
-
-    def bring_up_early(self) -> None:
-        """Bring the emulated and host targets up in a thread while pytest
-        collects, so their build check, QEMU's boot and the host runner's
-        start are not paid by the first case. Targets on boards wait for a
-        case: a board, perhaps a farm's, is not taken for a run that turns
-        out to select none of its cases. Errors stay in ``failures``, and the
-        first case of the target reports them as its own setup would."""
-        early = [t for t in self.targets if not _needs_board(t)]
-        if not early or self.bring_up_thread is not None:
-            return
-
-        def bring_up() -> None:
-            for target in early:
-                with self.lock:
-                    if self.closing:
-                        break
-                    try:
-                        self.suite_run(target)
-                    except Exception:  # noqa: BLE001 - raised again in the case's setup, which calls suite_run
-                        pass
-            # QEMU and the host runner die with the thread that started them
-            # (PR_SET_PDEATHSIG, harness/procs.py): this one outlives them.
-            self.runs_stopped.wait()
-
-        self.bring_up_thread = threading.Thread(target=bring_up, name="hil-bring-up", daemon=True)
-        self.bring_up_thread.start()
-
-    def board_for(self, target: str) -> Board | None:
-        if not load_target(target).needs_board:
-            return None
-        from .boardsources import open_source, worker_index
-
-        if self.board_source is None:
-            self.board_source = open_source({
-                "inventory": _option(self.config, "--inventory"), "board": _option(self.config, "--board"),
-                "lg_env": self.config.getoption("lg_env", None) or os.environ.get("LG_ENV"),
-                "lg_coordinator": self.config.getoption("lg_coordinator", None)})
-        overrides = {key: _option(self.config, f"--{key}") for key in ("probe", "port", "firmware", "pack")}
-        return self.board_source.board(target, worker_index(), overrides)
-
-    def close(self) -> None:
-        with self.lock:  # after a bring-up under way; none starts after this
-            self.closing = True
-        try:
-            for run in self.runs.values():
-                run.stop()
-        finally:
-            self.runs_stopped.set()
-            if self.bring_up_thread is not None:
-                self.bring_up_thread.join()
-            if self.board_source is not None:  # a farm's board goes back even when a stop failed
-                self.board_source.release()
-
-
 @pytest.hookimpl(tryfirst=True)  # before allure-pytest and junitxml read their options
 def pytest_configure(config):
     config.addinivalue_line("markers", "hil_case(id, target): a bytecode-hil conformance case on a target")
@@ -266,6 +59,7 @@ def pytest_configure(config):
     try:
         state = HilState(config)
     except HarnessError as exc:
+        # Before any report is cleared: a misspelt target costs the last run nothing.
         raise pytest.UsageError(str(exc)) from None
     config.stash[state_key] = state
     configure_outputs(config, state)
@@ -279,8 +73,13 @@ def pytest_configure(config):
         else:
             config.args.extend(named)
     if not hasattr(config, "workerinput"):  # the controller, not a pytest-xdist worker
+        settings = state.settings
+        state.runner.sinks[:0] = [
+            JournalSink(state.runner.journal(), settings.resume, {"rootdir": str(config.rootpath)}),
+            ResultsSink(state.reports_dir, settings.hil_results, settings.update_baseline, settings.baseline_dir,
+                        state.runner.cache, quiet_targets=True)]
         config.pluginmanager.register(ResultCollector(state), "bytecode-hil-results")
-        if runs_cases(config, state):
+        if state.runs_cases:
             # A CI job's time limit sends SIGTERM: the run ends as on Ctrl-C,
             # with its summary, results files and JUnit XML written.
             state.sigterm_before = terminate_as_interrupt()
@@ -292,7 +91,7 @@ def _keep_pytest_cache_out_of_corpora(config, state: HilState) -> None:
     was started, so their folder is left as it was."""
     cache = getattr(config, "cache", None)
     cachedir = getattr(cache, "_cachedir", None)
-    if cachedir is None or state.corpus_of(Path(cachedir)) is None:
+    if cachedir is None or state.corpus_of(cachedir) is None:
         return
     try:
         config.cache = type(cache)(config.invocation_params.dir / ".pytest_cache", config, _ispytest=True)
@@ -317,7 +116,7 @@ def pytest_collection(session):
     if config.option.collectonly or config.pluginmanager.has_plugin("dsession"):
         return None
     state = config.stash[state_key]
-    if runs_cases(config, state):
+    if state.runs_cases:
         state.bring_up_early()
     return None
 
@@ -332,14 +131,7 @@ def pytest_collection_modifyitems(session, config, items):
         items[:] = [item for item in items if item.nodeid not in state.resumed]
 
 
-def _case_root(state: HilState, path: Path) -> Path | None:
-    for root in state.case_roots:
-        if root == path or root in path.parents:
-            return root
-    return None
-
-
-def pytest_collect_file(file_path: Path, parent):
+def pytest_collect_file(file_path, parent):
     state = parent.config.stash[state_key]
     if file_path.suffix != ".py":
         return None
@@ -356,14 +148,14 @@ def pytest_collect_file(file_path: Path, parent):
         return CaseFile.from_parent(parent, path=file_path, case_root=corpus.root, corpus=corpus)
     if file_path.name.startswith(("_", "test_", "conftest")):
         return None
-    root = _case_root(state, file_path.resolve())
+    root = state.case_root(file_path.resolve())
     if root is None:
         return None
     return CaseFile.from_parent(parent, path=file_path, case_root=root)
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_pycollect_makemodule(module_path: Path, parent):
+def pytest_pycollect_makemodule(module_path, parent):
     # A corpus script named like a test module (test_*.py) is a case, not
     # Python for pytest to import.
     if parent.config.stash[state_key].corpus_of(module_path) is not None:
@@ -377,7 +169,7 @@ class NotAModule(pytest.File):
 
 
 class CaseFile(pytest.File):
-    def __init__(self, *, case_root: Path, corpus: Corpus | None = None, **kwargs):
+    def __init__(self, *, case_root, corpus: Corpus | None = None, **kwargs):
         super().__init__(**kwargs)
         self.case_root = case_root
         self.corpus = corpus
@@ -408,7 +200,7 @@ class CaseItem(pytest.Item):
         super().__init__(**kwargs)
         self.case = case
         self.target = target
-        self.run_for: SuiteRun | None = None
+        self.run_for = None
         self.result: CaseResult | None = None
         # A case requests no fixtures; plugins that read an item's fixture
         # names (labgrid's does, in its setup hook) find none.
@@ -416,10 +208,11 @@ class CaseItem(pytest.Item):
 
     def setup(self):
         # Build and bring-up failures surface here, as errors, not as case failures.
-        self.run_for = self.config.stash[state_key].suite_run(self.target)
+        self.run_for = self.config.stash[state_key].runner.suite_run(self.target)
 
     def runtest(self):
-        result = self.run_for.run_case(self.case, case_recorder(self.config))
+        runner = self.config.stash[state_key].runner
+        result = runner.run_case(self.case, self.target, case_recorder(self.config))
         self.result = result
         # Reports carry the result, so the summary and the results file also
         # work under pytest-xdist, where cases run in worker processes.
@@ -460,6 +253,9 @@ def pytest_runtest_makereport(item, call):
         if report.skipped and isinstance(report.longrepr, tuple):
             # Point the skip at the case, not at the plugin line that skipped it.
             report.longrepr = (item.nodeid.split("::")[0], None, report.longrepr[2])
+    if isinstance(item, CaseItem) and call.excinfo is not None and isinstance(call.excinfo.value, HarnessError):
+        # No verdict: the case's target could not come up, or was lost in it.
+        report.hil_broken = {"case": item.case.id, "target": item.target}
     if call.excinfo is not None and isinstance(call.excinfo.value, InfrastructureError):
         report.hil_verdict = "infrastructure"
     if call.when == "setup" and call.excinfo is not None and isinstance(call.excinfo.value, HarnessError):
@@ -481,67 +277,40 @@ def pytest_report_teststatus(report, config):
 
 
 class ResultCollector:
-    """Gathers every case's result from the reports (so pytest-xdist workers'
-    results arrive too), journals each at once, and prints the summary."""
+    """The controller's side: every case's record, from the reports (so
+    pytest-xdist workers' arrive too), handed to the runner, whose sinks
+    journal each at once and write the run's files at the end."""
 
     def __init__(self, state: HilState):
         self.state = state
-        self.started = False
-        state.records.extend(state.resumed.values())
-
-    def _journal(self, entry: dict) -> None:
-        if not self.started:  # a run without cases leaves the journal alone
-            self.state.journal.start(self.state.resume, {"rootdir": str(self.state.config.rootpath)})
-            self.started = True
-        self.state.journal.record(entry)
 
     def pytest_runtest_logreport(self, report):
+        runner = self.state.runner
         if report.when == "call":  # teardown reports repeat the properties
             for name, value in report.user_properties:
                 if name == "hil_result":
-                    entry = {"nodeid": report.nodeid, **value}
-                    self.state.records.append(entry)
-                    self._journal(entry)
-        elif report.failed and report.when == "setup" and "::" in report.nodeid and \
-                report.nodeid.split("::")[-1] in self.state.targets:
+                    runner.record({"nodeid": report.nodeid, **value})
+        broken = getattr(report, "hil_broken", None)
+        if broken and report.failed:
             # Infrastructure errors are journaled too, and run again on resume.
-            self._journal({"nodeid": report.nodeid, "verdict": "infrastructure",
-                           "message": str(report.longrepr)[-2000:]})
+            runner.record_broken(report.nodeid, broken["case"], broken["target"], str(report.longrepr))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session, exitstatus):
-        if self.started and exitstatus != pytest.ExitCode.INTERRUPTED:
-            self.state.journal.finish(dict(Counter(r["verdict"] for r in self.state.records)))
-        if self.state.resumed and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        state = self.state
+        all_records = [r for records in state.runner.records.values() for r in records]
+        if state.resumed and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
             # A resumed run answers for the whole run, journaled cases included.
-            failed = any(r["verdict"] in FAILING for r in self.state.records)
+            failed = any(r["verdict"] in FAILING for r in all_records)
             session.exitstatus = pytest.ExitCode.TESTS_FAILED if failed else pytest.ExitCode.OK
+        if all_records or state.runner.broken:
+            state.finish_lines = state.runner.finish(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
 
     def pytest_terminal_summary(self, terminalreporter):
-        state = self.state
-        if not state.records:
-            return
-        tr = terminalreporter
-        tr.section("bytecode-hil")
-        for target in state.targets:
-            records = [r for r in state.records if r["target"] == target]
-            if not records:
-                continue
-            run = state.runs.get(target)
-            update_baseline = None
-            if state.config.getoption("update_baseline"):
-                def update_baseline(target=target, records=records, run=run) -> str:
-                    from .baseline import Baseline
-
-                    baseline = Baseline(load_target(target), _option(state.config, "--baseline-dir"))
-                    details = {"firmware_build": run.session.info.build_id} if run else {}
-                    ours = [r for r in records if not r.get("corpus")]  # corpus scripts keep no baseline
-                    return f"{baseline.update(ours, details)} cases written to {baseline.path}"
-            results_file = results_path(state.reports_dir, target, _option(state.config, "--hil-results"),
-                                        len(state.targets) > 1)
-            for line in finish_target(target, records, reports_dir=state.reports_dir, results_file=results_file,
-                                      cache=state.cache, run=run, baseline=update_baseline):
-                tr.write_line(line)
+        if self.state.finish_lines:
+            terminalreporter.section("bytecode-hil")
+            for line in self.state.finish_lines:
+                terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
@@ -550,20 +319,26 @@ def hil_state(pytestconfig) -> HilState:
 
 
 @pytest.fixture(scope="session")
-def hil_toolchain(hil_state) -> Toolchain:
-    """The VM source and a built mpy-cross."""
-    return hil_state.prepared_toolchain()
+def hil_toolchain(hil_state):
+    """The first --target's VM toolchain: its source and built compiler."""
+    from .targets import load_target
+
+    return hil_state.runner.toolchains.for_target(load_target(hil_state.targets[0]))
 
 
 @pytest.fixture(scope="session")
-def hil_suite(hil_state, hil_toolchain) -> SuiteRun:
+def hil_suite(hil_state):
     """A started SuiteRun on the first --target (and its host reference)."""
-    return hil_state.suite_run(hil_state.targets[0])
+    return hil_state.runner.suite_run(hil_state.targets[0])
 
 
 @pytest.fixture(scope="session")
-def hil_compile(hil_toolchain):
-    """Compile Python source text to a blob: hil_compile("print(1)", name="t.py")."""
+def hil_compile(hil_state, hil_toolchain):
+    """Compile Python source text to a blob for the first --target: hil_compile("print(1)", name="t.py")."""
+    from .targets import load_target
+
+    target = load_target(hil_state.targets[0])
+
     def compile_(source: str, name: str = "snippet.py") -> bytes:
-        return hil_toolchain.compiler.compile(source.encode(), name)
+        return hil_toolchain.compile(target, source.encode(), name)
     return compile_

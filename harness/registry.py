@@ -2,10 +2,9 @@
 
 Launchers bring a target up and down (a host process, QEMU, a flashed
 board); transports speak to what they brought up (the booter protocol, a raw
-REPL); VM profiles know one Python VM; memory ports read and write a running
-target's RAM (a debug probe, QEMU's gdbstub); board sources say which physical
-board a run gets (the local inventory, a labgrid place). Each piece registers itself with a
-decorator, and target files name them.
+REPL); VM profiles know one Python VM; board sources say which physical
+board a run gets (the local inventory, a labgrid place). Each piece registers
+itself with a decorator, and target files name them.
 """
 
 from __future__ import annotations
@@ -41,10 +40,12 @@ class Registry:
 launchers = Registry("launcher")
 transports = Registry("transport")
 vm_profiles = Registry("VM profile")
-memory_ports = Registry("memory port")
 board_sources = Registry("board source")
 
 
 def _load_builtin() -> None:
     # Importing the packages registers their built-in pieces.
-    from . import boardsources as _b, launchers as _l, memports as _m, transports as _t, vms as _v  # noqa: F401
+    from . import boardsources as _b  # noqa: F401
+    from . import launchers as _l
+    from . import transports as _t
+    from . import vms as _v

@@ -15,6 +15,8 @@ _SCHEMA = {
     "name": (str, True),
     "description": (str, True),
     "vm": (str, True),
+    "pin": (str, False),     # which pinned source of the VM (default: the profile's)
+    "firmware_hint": (str, False),  # for firmware="user": where to get it
     "config": (str, False),  # required when the harness builds the firmware
     "board": (str, False),   # required when the harness builds the firmware
     "launcher": (str, True),
@@ -45,6 +47,8 @@ class Target:
     launcher: str        # registry name: process, qemu, ...
     transport: str       # registry name: booter, ...
     path: Path
+    pin: str = ""        # the VM's pinned source this target builds ("" : the profile's default)
+    firmware_hint: str = ""  # firmware="user": where the user gets it, for the error that says none was given
     config: str = ""     # the VM profile's feature configuration ("" for user firmware)
     board: str = ""      # board layer folder under targets/boards/ ("" for user firmware)
     reference: str = ""  # target whose output this one must match byte for byte

@@ -11,16 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from harness.cases import load_case
 from harness.paths import cache_dir
-from harness.session import SuiteRun, Toolchain
+from harness.suite.cases import load_case
+from harness.suite.session import SuiteRun
+from harness.suite.toolchain import Toolchain
 
 pytest_plugins = ["pytester"]
 
 
 @pytest.fixture(scope="session")
 def toolchain() -> Toolchain:
-    return Toolchain.prepare()
+    return Toolchain.prepare("micropython")
 
 
 @pytest.fixture(scope="session")

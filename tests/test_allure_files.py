@@ -3,7 +3,7 @@
 import re
 from types import SimpleNamespace
 
-from harness.allure_files import CATEGORIES, target_environment, write_environment
+from harness.reports.allure_files import CATEGORIES, target_environment, write_environment
 
 
 def fake_run(board=None):

@@ -17,7 +17,6 @@ from harness.boardsources import open_source, source_name, worker_index
 from harness.boardsources.labgrid import LabgridClient, LabgridSource, PlaceInfo, serial_url
 from harness.errors import ConfigError, InfrastructureError
 
-
 # Nested runs without labgrid's own pytest plugin (where it is installed):
 # it keeps process-wide state that a second in-process session trips over.
 NESTED = ("-p", "no:cacheprovider", "-p", "no:labgrid")

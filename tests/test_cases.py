@@ -2,9 +2,9 @@
 
 import pytest
 
-from harness.cases import discover, load_case, unmet_needs
 from harness.errors import ConfigError
 from harness.paths import CASES_DIR
+from harness.suite.cases import discover, load_case, unmet_needs
 
 
 def write(tmp_path, text, name="c.py"):

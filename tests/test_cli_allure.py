@@ -16,13 +16,14 @@ from pathlib import Path
 
 import pytest
 from allure_commons.utils import md5
+from test_report import attachments, make_report
 
 import harness.__main__ as cli
-from harness.allure_files import CATEGORIES
+import harness.cli_suite as cli_suite
 from harness.errors import InfrastructureError
 from harness.paths import CASES_DIR, REPO_ROOT
-from harness.session import SuiteRun
-from test_report import attachments, make_report
+from harness.reports.allure_files import CATEGORIES
+from harness.suite.session import SuiteRun
 
 INTS = [p.stem for p in sorted((CASES_DIR / "ints").glob("*.py")) if not p.name.startswith("_")]
 
@@ -72,7 +73,8 @@ def write_corpus(root: Path) -> Path:
 
 def data_files(target: str, plot: bool = False) -> list[str]:
     """The results file and timing report a run writes per target, reports or not, as pytest's
-    (the timing plot where the target has a host reference to compare with)."""
+    (the timing plot where the target has a host reference to compare with); beside them, once
+    a run, the journal."""
     return [f"results-{target}.jsonl", f"timing-{target}.csv", f"timing-{target}.md"] + \
         ([f"timing-{target}.svg"] if plot else [])
 
@@ -161,7 +163,7 @@ def test_an_emulated_target_with_its_host_reference(tmp_path):
     assert {"device output", "host output"} <= set(attachments(result))
     assert "qemu-m0.reference = host32-m0: " in (tmp_path / "out" / "environment.properties").read_text()
     # As pytest's --alluredir leaves it: no allure-results there.
-    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["junit.xml", *data_files("qemu-m0", plot=True)]
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["journal.jsonl", "junit.xml", *data_files("qemu-m0", plot=True)]
 
 
 # --- A corpus, failing scripts, and the same results as pytest's -------------------------
@@ -246,7 +248,7 @@ def test_run_from_inside_a_corpus_leaves_it_untouched(tmp_path, monkeypatch, cap
     corpus = write_corpus(tmp_path)
     before = snapshot(corpus)
     project_reports = tmp_path / "project" / "reports"   # stands in for this checkout's reports/
-    monkeypatch.setattr(cli, "REPORTS_DIR", project_reports)
+    monkeypatch.setattr(cli_suite, "REPORTS_DIR", project_reports)
     monkeypatch.chdir(corpus / "sub")
     assert cli.main(["suite", "..", "--target=host32"]) == 1
     out = capsys.readouterr().out
@@ -309,9 +311,10 @@ def test_a_board_lost_mid_run_keeps_finished_results(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)   # its reports/: the JUnit XML, results files, timing
     assert cli.main(["suite", str(CASES_DIR / "ints"), "--target=host32", f"--alluredir={folder}"]) == 2
     found = results(folder)
-    assert sorted(found) == [f"ints/{name} on host32" for name in INTS[:2]]
-    first, lost = (found[f"ints/{name} on host32"] for name in INTS[:2])
-    assert first["status"] == "passed"
+    # The lost case is broken; the board comes up again and the run goes on.
+    assert sorted(found) == sorted(f"ints/{name} on host32" for name in INTS)
+    first, lost, *rest = (found[f"ints/{name} on host32"] for name in INTS)
+    assert first["status"] == "passed" and {r["status"] for r in rest} <= {"passed", "skipped"}
     assert lost["status"] == "broken" and category(lost) == "Infrastructure: board or emulator lost"
     assert lost["statusDetails"]["message"] == "harness.errors.InfrastructureError: the board went away"
     assert (folder / "environment.properties").is_file() and (folder / "categories.json").is_file()
@@ -352,7 +355,9 @@ def test_an_alluredir_is_kept_unless_told(tmp_path):
     assert suite(tmp_path, case, "--target=host32", f"--alluredir={folder}", "--clean-alluredir").returncode == 0
     assert not (folder / "kept.txt").exists() and len(results(folder)) == 1
     # As pytest's --alluredir leaves it: no allure-results there.
-    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["junit.xml", *data_files("host32")]
+    # Two runs: the first's journal is kept beside the second's, as under pytest.
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == \
+        ["journal.jsonl", "journal.prev.jsonl", "junit.xml", *data_files("host32")]
 
 
 def test_a_misspelt_target_is_a_clear_error_that_keeps_the_last_run_s_reports(tmp_path):

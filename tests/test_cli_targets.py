@@ -11,14 +11,25 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from test_cli_allure import (
+    INTS,
+    category,
+    data_files,
+    fail_second_case,
+    reporting_env,
+    reports_wanted,
+    results,
+    run_both,
+    snapshot,  # noqa: F401 (fixture)
+    suite,
+    write_corpus,
+)
+from test_cli_junit import cases_of, counts, outcome, parse
 
 import harness.__main__ as cli
 from harness.errors import InfrastructureError
 from harness.paths import CASES_DIR
-from harness.session import SuiteRun
-from test_cli_allure import (INTS, category, data_files, fail_second_case, reporting_env, results, run_both,
-                             snapshot, suite, write_corpus, reports_wanted)  # noqa: F401 (fixture)
-from test_cli_junit import cases_of, counts, outcome, parse
+from harness.suite.session import SuiteRun
 
 TARGETS = ["host", "host32"]   # host has float, host32 (the g030 configuration) has not
 FLOAT_CASE = CASES_DIR / "floats" / "float_arith_exact.py"
@@ -152,7 +163,7 @@ def test_a_misspelt_target_among_good_ones_stops_before_anything_runs(tmp_path):
 def test_no_target_is_a_clear_error(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("HIL_TARGET", raising=False)
     monkeypatch.chdir(tmp_path)
-    for args in ([], ["--target=,"]):
+    for args in (["--target="], ["--target=,"]):
         assert cli.main(["suite", str(CASES_DIR / "ints"), *args]) == 2
         assert "no target given\n  -> pass --target=NAME[,NAME...] or set HIL_TARGET" in capsys.readouterr().err
     assert not (tmp_path / "reports").exists()
@@ -188,7 +199,8 @@ def test_a_target_that_cannot_come_up_costs_only_its_own_results(tmp_path):
            "host32: 2 pass in " in proc.stdout
 
 
-def test_a_target_lost_in_its_run_keeps_its_results_and_the_next_target_runs(tmp_path, monkeypatch, capsys):
+def test_a_target_lost_in_a_case_costs_that_case_and_the_run_goes_on(tmp_path, monkeypatch, capsys):
+    """As under pytest: the lost case is broken, the target comes up again for the next case."""
     fail_second_case(monkeypatch, InfrastructureError("the board went away"))   # host's second case
     monkeypatch.chdir(tmp_path)
     three = [str(CASES_DIR / "ints" / f"{name}.py") for name in INTS[:3]]
@@ -200,13 +212,13 @@ def test_a_target_lost_in_its_run_keeps_its_results_and_the_next_target_runs(tmp
     first, lost, after = (f"ints/{name}" for name in INTS[:3])
     assert found[f"{first} on host"]["status"] == "passed"
     assert found[f"{lost} on host"]["status"] == "broken"
-    assert f"{after} on host" not in found   # not run
+    assert found[f"{after} on host"]["status"] == "passed"
     assert [found[f"{case} on host32"]["status"] for case in (first, lost, after)] == ["passed"] * 3
-    assert [r["case"] for r in records(reports / "results-host.jsonl")] == [first]
+    assert [r["case"] for r in records(reports / "results-host.jsonl")] == [first, after]
     assert len(records(reports / "results-host32.jsonl")) == 3
     md = (reports / "matrix.md").read_text()
-    assert f"| {lost} **(differs)** | infrastructure | pass |" in md and f"| {after} **(differs)** | not run | pass |" in md
-    assert "  lost in its run: the board went away; 1 case after it not run" in out
+    assert f"| {lost} **(differs)** | infrastructure | pass |" in md and f"| {after} | pass | pass |" in md
+    assert "  1 case without a verdict, the target lost or down: the board went away" in out
 
 
 def test_an_interrupted_run_writes_what_finished(tmp_path, monkeypatch, capsys):
@@ -227,7 +239,7 @@ def test_no_reports_keeps_the_results_files_and_timing_as_pytest_does(tmp_path):
     env = {**reporting_env(), "HIL_NO_REPORTS": "1", "HIL_TARGET": "host,host32"}
     proc = suite(tmp_path, str(CASES_DIR / "ints" / "add_sub_mul.py"), env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == sorted(data_files("host") + data_files("host32"))
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == sorted(["journal.jsonl"] + data_files("host") + data_files("host32"))
     assert "differential matrix" not in proc.stdout and "allure results" not in proc.stdout
 
 
@@ -257,9 +269,10 @@ def test_the_same_results_files_and_matrix_as_pytests(tmp_path):
     (["pass", "perf-regression"], 1),   # as pytest fails it
     (["pass", "timeout"], 1),
 ])
-def test_exit_status_counts_what_pytest_fails(verdicts, status):
-    from harness.__main__ import _Run
+def test_exit_status_counts_what_pytest_fails(verdicts, status, tmp_path):
+    from harness.options import Settings
+    from harness.suite.runner import Runner
 
-    run = _Run(["host32"], len(verdicts))
+    run = Runner(Settings(target=["host32"]), tmp_path)
     run.records["host32"] = [{"case": f"c{i}", "target": "host32", "verdict": v} for i, v in enumerate(verdicts)]
     assert run.status() == status

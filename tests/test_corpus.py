@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from harness.corpus import Corpus, VerdictHistory, find_helpers, read_side_file, skip_guard
 from harness.errors import ConfigError
-from harness.oracle import read_exp, run_cpython
-from harness.session import SuiteRun
-from harness.vms.micropython import bundle, unbundle
+from harness.suite.corpus import Corpus, VerdictHistory, find_helpers, read_side_file, skip_guard
+from harness.suite.oracle import read_exp, run_cpython
+from harness.suite.session import SuiteRun
+from harness.vms.micropython.bundle import bundle, unbundle
 
 SAMPLE = Path(__file__).parent / "corpus_sample"
 
@@ -31,7 +31,7 @@ def test_exp_beside_the_script_is_read_verbatim():
 
 
 def test_helper_modules_are_found_from_the_imports():
-    assert [p for p, _ in find_helpers(SAMPLE / "uses_helper.py")] == ["sample_helper.mpy"]
+    assert [p for p, _ in find_helpers(SAMPLE / "uses_helper.py")] == ["sample_helper.py"]
     assert find_helpers(SAMPLE / "skip_self.py") == ()
 
 
@@ -41,7 +41,7 @@ def test_helper_packages_and_transitive_imports(tmp_path):
     (tmp_path / "pkg" / "inner.py").write_text("import leaf\n")
     (tmp_path / "leaf.py").write_text("X = 1\n")
     (tmp_path / "main.py").write_text("import pkg\n")
-    assert [p for p, _ in find_helpers(tmp_path / "main.py")] == ["leaf.mpy", "pkg/__init__.mpy", "pkg/inner.mpy"]
+    assert [p for p, _ in find_helpers(tmp_path / "main.py")] == ["leaf.py", "pkg/__init__.py", "pkg/inner.py"]
 
 
 def test_include_and_exclude_globs():
@@ -157,7 +157,7 @@ def test_verdict_messages_say_why(corpus_results):
     if target == "host32":
         assert "5120-byte heap" in results["memory_hog"].message
         assert "lacks float" in results["uses_float"].message
-        assert "sample_helper.mpy" in results["uses_helper"].message
+        assert "sample_helper.py" in results["uses_helper"].message
     else:
         assert results["uses_helper"].actual == "helper 3\n42\n"  # the helper ran on import
 
@@ -277,14 +277,14 @@ def test_pytest_takes_a_corpus_folder_as_a_path(pytester, tmp_path):
     ("TypeError: unsupported types for __add__: 'int', 'str'", "features=core", ""),
 ])
 def test_what_an_error_says_the_target_lacks(error, info, needs):
-    from harness.protocol import DeviceInfo
+    from harness.device.info import DeviceInfo
     from harness.vms.micropython import MicroPythonProfile
     found = MicroPythonProfile().missing_feature(error, DeviceInfo.parse(info.encode()))
     assert (needs in found) if needs else found == ""
 
 
 def test_terse_name_errors_are_read_with_the_source():
-    from harness.protocol import DeviceInfo
+    from harness.device.info import DeviceInfo
     from harness.vms.micropython import MicroPythonProfile
     info = DeviceInfo.parse(b"compiler=0 features=core")
     found = MicroPythonProfile().missing_feature("NameError: name not defined", info, "exec('x = 1')\n")
@@ -292,7 +292,7 @@ def test_terse_name_errors_are_read_with_the_source():
 
 
 def test_reflected_operators_are_what_a_build_without_reverse_ops_lacks():
-    from harness.protocol import DeviceInfo
+    from harness.device.info import DeviceInfo
     from harness.vms.micropython import MicroPythonProfile
     source = "class A:\n    def __radd__(self, other):\n        return 1\nprint(1 + A())\n"
     error = "TypeError: unsupported type for operator"
@@ -303,7 +303,7 @@ def test_reflected_operators_are_what_a_build_without_reverse_ops_lacks():
 
 
 def test_native_code_is_what_a_bytecode_target_lacks():
-    from harness.protocol import DeviceInfo
+    from harness.device.info import DeviceInfo
     from harness.vms.micropython import MicroPythonProfile
     message = 'Traceback (most recent call last):\n  File "n.py", line 1, in <module>\nSyntaxError: invalid arch\n'
     profile = MicroPythonProfile()

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.device.link import SerialLink
 from harness.errors import InfrastructureError
 from harness.launchers.esptool import Dropped, EsptoolFlasher, EsptoolLauncher
-from harness.links import SerialLink
 from harness.procs import die_with_parent
 from harness.targets import load_target
 

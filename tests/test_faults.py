@@ -10,11 +10,11 @@ import threading
 
 import pytest
 
-from harness import protocol as p
+from harness.device.faults import Fault, FaultyLink
 from harness.errors import InfrastructureError
-from harness.faults import Fault, FaultyLink
-from harness.session import SuiteRun
-from harness.verdict import Verdict
+from harness.suite.session import SuiteRun
+from harness.suite.verdict import Verdict
+from harness.transports import booter as p
 
 PRINTS = "for i in range(6):\n    print('line', i, 'of output')\n"
 EXPECTED = b"".join(b"line %d of output\n" % i for i in range(6))

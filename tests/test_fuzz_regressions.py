@@ -26,8 +26,9 @@ from bench.fuzz.minimise import ddmin, minimise_blob
 from bench.fuzz.mpy import parse, with_data
 from bench.fuzz.mutate import Mutator
 from bench.fuzz.report import classify
-from harness import protocol as p
-from harness.session import SuiteRun
+from harness.errors import LinkClosed
+from harness.suite.session import SuiteRun
+from harness.transports import booter as p
 
 pytestmark = pytest.mark.integration
 
@@ -92,7 +93,7 @@ def test_frame_finding_leaves_the_booter_answering(run, finding, ordinary_blob):
     client = run.session.device.transport.client
     try:
         client.link.write(finding.data)
-    except p.LinkClosed:
+    except LinkClosed:
         pass
     execution = run.session.execute(ordinary_blob, 10)
     if execution.kind != "completed":   # the stream took the runner down: the next case is a new one

@@ -122,10 +122,9 @@ class G030Model:
     SLICE = 20_000_000  # instructions per read: far more than any answer here takes
 
     def __init__(self, firmware: bytes):
-        from unicorn import UC_ARCH_ARM, UC_MODE_MCLASS, UC_MODE_THUMB, Uc
-        from unicorn import arm_const
+        from unicorn import UC_ARCH_ARM, UC_MODE_MCLASS, UC_MODE_THUMB, Uc, arm_const
 
-        from harness.protocol import FrameDecoder
+        from harness.transports.booter import FrameDecoder
 
         self.regs = {self.RCC_CR: 0x00000500, self.GPIOA_MODER: 0xEBFFFFFF, self.GPIOA_PUPDR: 0x24000000,
                      self.FLASH_ACR: 0x00040600}
@@ -212,7 +211,7 @@ class G030Model:
 @pytest.fixture
 def emulated(g030):
     pytest.importorskip("unicorn")
-    from harness.protocol import BooterClient
+    from harness.transports.booter import BooterClient
 
     board = G030Model(image(g030[1]))
     board.client = BooterClient(board)

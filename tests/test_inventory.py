@@ -2,8 +2,8 @@
 
 import pytest
 
+from harness.boardsources.inventory import load_inventory, select_board
 from harness.errors import ConfigError
-from harness.inventory import load_inventory, select_board
 
 INVENTORY = '''
 [boards.g030-a]

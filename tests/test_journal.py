@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from harness.errors import ConfigError
-from harness.journal import Journal
+from harness.reports.journal import Journal
 
 
 def test_journal_round_trip_and_torn_lines(tmp_path):
@@ -125,7 +125,7 @@ def test_terminated_run_ends_as_on_ctrl_c_with_its_reports(tmp_path):
 
 
 def test_run_state_tells_a_script_whether_to_resume(tmp_path):
-    from harness.journal import run_state
+    from harness.reports.journal import run_state
 
     path = tmp_path / "journal.jsonl"
     assert run_state(path) == "none"

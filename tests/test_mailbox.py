@@ -13,13 +13,13 @@ import time
 
 import pytest
 
-from harness import protocol as p
-from harness.cases import discover
-from harness.errors import ConfigError, InfrastructureError
-from harness.memports import MemoryPortError, PyOCDPort
+from harness.device.memports import PyOCDPort
+from harness.errors import ConfigError, DeviceRejected, InfrastructureError, MemoryPortError
 from harness.paths import CASES_DIR
-from harness.session import TargetSession
+from harness.suite.cases import discover
+from harness.suite.session import TargetSession
 from harness.targets import load_target
+from harness.transports import booter as p
 from harness.transports import mailbox as mb
 
 pytestmark = pytest.mark.integration  # builds firmware, runs QEMU
@@ -112,7 +112,7 @@ def test_corrupt_frame_in_the_mailbox_gets_bad_frame_and_the_push_goes_on(swd, t
 def test_run_without_a_load_is_refused(swd, toolchain):
     swd.execute(toolchain.compiler.compile(b"print(1)\n", "e.py"), 5)  # the blob buffer is gone after a run
     c = client(swd)
-    with pytest.raises(p.DeviceRejected) as refused:
+    with pytest.raises(DeviceRejected) as refused:
         c._post(mb.RUN, b"", {p.RUNNING}, retries=0)
     assert refused.value.name == "bad-offset"
 

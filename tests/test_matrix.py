@@ -7,7 +7,7 @@ import pytest
 
 from harness.__main__ import main
 from harness.errors import ConfigError
-from harness.matrix import COLOURS, load_results, write_matrix
+from harness.reports.matrix import COLOURS, load_results, write_matrix
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -3,7 +3,6 @@
 import pytest
 
 
-
 @pytest.fixture
 def suite(pytester):
     pytester.makeini("[pytest]\nhil_case_roots = mycases\n")
@@ -57,8 +56,9 @@ def test_several_targets_give_one_item_each(suite):
     result.assert_outcomes(passed=2)
 
 
-def test_unknown_target_is_an_error_not_a_failure(suite):
+def test_unknown_target_is_a_usage_error_before_any_case(suite):
     result = run(suite, "--target=warp-drive", "mycases/area/good.py")
-    result.assert_outcomes(errors=1)
-    assert "no target named 'warp-drive'" in result.stdout.str()
-    assert "available targets" in result.stdout.str()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "no target named 'warp-drive'" in result.stderr.str()
+    assert "available targets" in result.stderr.str()
+    result.stdout.no_fnmatch_line("*passed*")

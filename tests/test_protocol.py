@@ -5,7 +5,9 @@ import zlib
 
 import pytest
 
-from harness import protocol as p
+from harness.device.info import DeviceInfo
+from harness.errors import DeviceRejected, DeviceTimeout, LinkCorrupted
+from harness.transports import booter as p
 
 
 def test_frame_round_trip():
@@ -48,12 +50,12 @@ def test_payload_too_large_is_refused():
 
 
 def test_device_info_parse():
-    info = p.DeviceInfo.parse(b"vm=micropython heap=5632 chunk=256 clock=16000000 "
+    info = DeviceInfo.parse(b"vm=micropython heap=5632 chunk=256 clock=16000000 "
                               b"features=core,bigint,module:sys build=abc")
     assert info.heap == 5632 and info.chunk == 256 and info.clock_hz == 16000000
     assert info.features == {"core", "bigint", "module:sys"}
     assert info.build_id == "abc"
-    assert p.DeviceInfo.parse(b"heap=lots").heap == 0
+    assert DeviceInfo.parse(b"heap=lots").heap == 0
 
 
 class ScriptedLink:
@@ -101,7 +103,7 @@ def test_client_notices_output_lost_on_the_link():
     link.buffer = p.encode_frame(p.INFO, 0, b"chunk=256")
     client = p.BooterClient(link, frame_timeout=0.05)
     client.wait_ready(1)
-    with pytest.raises(p.LinkCorrupted, match="13 bytes of output.*3 .* arrived intact"):
+    with pytest.raises(LinkCorrupted, match="13 bytes of output.*3 .* arrived intact"):
         client.run(b"M\x06\x00\x1f", timeout=1)
 
 
@@ -110,7 +112,7 @@ def test_client_reports_device_rejection():
     link.buffer = p.encode_frame(p.INFO, 0, b"chunk=256")
     client = p.BooterClient(link, frame_timeout=0.05)
     client.wait_ready(1)
-    with pytest.raises(p.DeviceRejected) as exc:
+    with pytest.raises(DeviceRejected) as exc:
         client.run(bytes(10), timeout=1)
     assert exc.value.name == "oversize"
 
@@ -120,6 +122,6 @@ def test_client_times_out_when_the_device_is_silent():
     link.buffer = p.encode_frame(p.INFO, 0, b"chunk=256")
     client = p.BooterClient(link, frame_timeout=0.01, retries=2)
     client.wait_ready(1)
-    with pytest.raises(p.DeviceTimeout):
+    with pytest.raises(DeviceTimeout):
         client.run(bytes(10), timeout=1)
     assert len(link.sent) == 3

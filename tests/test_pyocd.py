@@ -10,12 +10,13 @@ import sys
 
 import pytest
 
-from harness import protocol as p
-from harness.device import Device
-from harness.errors import ConfigError, InfrastructureError
+from harness.device.device import Device
+from harness.device.info import DeviceInfo
+from harness.errors import ConfigError, InfrastructureError, LinkClosed
 from harness.launchers import pyocd as launcher_mod
 from harness.launchers.pyocd import FLASH_ACR, FLASH_ACR_EMPTY, ProbeError, PyOCDLauncher, build_id_of
 from harness.targets import load_target
+from harness.transports import booter as p
 
 WANTED = "0123456789abcdef"
 OLD = "fedcba9876543210"
@@ -92,7 +93,7 @@ def board(monkeypatch):
     class FakeLink:
         def __init__(self, url, baudrate=115200):
             if url == "/dev/missing":
-                raise p.LinkClosed(f"cannot open serial port {url}: no such file")
+                raise LinkClosed(f"cannot open serial port {url}: no such file")
             self.url, self.baudrate = url, baudrate
             self.incoming = b""
             self.open = True
@@ -132,7 +133,7 @@ def make(target, tmp_path, **options):
     return PyOCDLauncher(target, firmware(tmp_path), tmp_path / "logs", options)
 
 
-def ready(link) -> p.DeviceInfo:
+def ready(link) -> DeviceInfo:
     """What the transport sees first on the link the launcher returned."""
     return p.BooterClient(link).wait_ready(0.05)
 

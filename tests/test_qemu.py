@@ -3,11 +3,11 @@ faults, corrupt blobs and bad frames, and its cycle counts repeat."""
 
 import pytest
 
-from harness import protocol as p
-from harness.cases import discover
 from harness.paths import CASES_DIR
-from harness.session import SuiteRun
-from harness.verdict import Verdict
+from harness.suite.cases import discover
+from harness.suite.session import SuiteRun
+from harness.suite.verdict import Verdict
+from harness.transports import booter as p
 
 PASSING = "print('still here', 6 * 7)\n"
 SAMPLE = ["ints/", "exceptions/", "generators/", "str/"]
@@ -108,7 +108,7 @@ def test_footprint_fits_the_budget(board):
 def test_a_reference_that_fails_to_start_stops_the_target_it_serves(toolchain, tmp_path, monkeypatch):
     # Nobody holds a SuiteRun whose start failed, so its QEMU must not outlive it.
     from harness.errors import InfrastructureError
-    from harness.session import SuiteRun, TargetSession
+    from harness.suite.session import SuiteRun, TargetSession
 
     started_qemu = []
     real_start = TargetSession.start

@@ -8,15 +8,15 @@ import time
 
 import pytest
 
-from harness.cases import load_case
-from harness.errors import ConfigError
+from harness.errors import ConfigError, DeviceRejected, DeviceTimeout, LinkClosed
 from harness.paths import CASES_DIR
-from harness.protocol import DeviceTimeout, LinkClosed
 from harness.registry import launchers, transports
-from harness.session import SuiteRun
-from harness.transports import rawrepl
-from harness.transports.rawrepl import RawReplTransport
-from harness.verdict import Verdict
+from harness.suite.cases import load_case
+from harness.suite.session import SuiteRun
+from harness.suite.verdict import Verdict
+from harness.vms.micropython import rawrepl
+from harness.vms.micropython.mpy import Loader
+from harness.vms.micropython.rawrepl import RawReplTransport
 
 BANNER = b"raw REPL; CTRL-B to exit\r\n"
 MPY_6_3 = 0x306  # sys.implementation._mpy of a bytecode-only 1.23 build
@@ -307,7 +307,7 @@ def test_device_ending_raw_paste_early_gets_its_error_read():
 def test_wrong_version_blob_is_refused_before_anything_is_sent():
     board, transport = connected()
     sent = len(board.sent)
-    with pytest.raises(rawrepl.BlobRefused) as exc:
+    with pytest.raises(DeviceRejected) as exc:
         transport.run(b"M\x05\x00\x1f" + bytes(20), timeout=5)
     assert len(board.sent) == sent
     assert exc.value.name == "incompatible-mpy"
@@ -327,7 +327,7 @@ def test_wrong_version_blob_is_refused_before_anything_is_sent():
     (b"M\x06\x2a\x1f", 0x306 | (10 << 10), "native code is .mpy 6.2"),
 ])
 def test_mpy_header_checks_follow_the_loader(header, mpy, problem):
-    found = rawrepl.mpy_problem(header + bytes(8), mpy, 31)
+    found = Loader.from_sys_mpy(mpy, 31).problem(header + bytes(8))
     assert (found is None) if problem is None else (problem in found), found
 
 

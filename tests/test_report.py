@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.allure_files import CATEGORIES
+from harness.reports.allure_files import CATEGORIES
 
 REPO = Path(__file__).resolve().parents[1]
 TARGETS = "host,host32"

@@ -4,9 +4,9 @@ reports."""
 
 import pytest
 
-from harness.session import SuiteRun, TargetSession
+from harness.suite.session import SuiteRun, TargetSession
+from harness.suite.verdict import Verdict
 from harness.targets import load_target
-from harness.verdict import Verdict
 
 KEY = bytes(range(7, 39))          # 32 bytes, easy to search for
 OTHER_KEY = bytes(range(100, 132))

@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from harness.baseline import Baseline
-from harness.session import SuiteRun
-from harness.timing import mark_anomalies, write_report
-from harness.verdict import Verdict
+from harness.reports.baseline import Baseline
+from harness.reports.timing import mark_anomalies, write_report
+from harness.suite.session import SuiteRun
+from harness.suite.verdict import Verdict
 
 SVG = "{http://www.w3.org/2000/svg}"
 

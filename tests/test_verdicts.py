@@ -5,7 +5,7 @@ import signal
 import threading
 import time
 
-from harness.verdict import Verdict
+from harness.suite.verdict import Verdict
 
 PASSING = "print('still here', 6 * 7)\n"
 
@@ -137,11 +137,11 @@ def test_compile_error_is_reported_with_the_compilers_message(host32, make_case)
 def _judged(device_trace: str, reference_trace: str, output: bytes = b"1\n"):
     from pathlib import Path
 
-    from harness.cases import Case
-    from harness.device import Execution
-    from harness.oracle import Expected
-    from harness.protocol import RunRecord
-    from harness.verdict import judge
+    from harness.device.device import Execution
+    from harness.device.info import RunRecord
+    from harness.suite.cases import Case
+    from harness.suite.oracle import Expected
+    from harness.suite.verdict import judge
 
     def execution(trace: str) -> Execution:
         status = "exception" if trace else "ok"

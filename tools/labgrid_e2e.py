@@ -37,18 +37,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from test_esptool import esp_image  # noqa: E402  (the tests' synthetic ESP32 image)
+
 from harness.boardsources.labgrid import LabgridSource  # noqa: E402
-from harness.cases import discover  # noqa: E402
+from harness.device.link import SerialLink  # noqa: E402
 from harness.errors import HarnessError, InfrastructureError  # noqa: E402
 from harness.launchers.esptool import EsptoolLauncher  # noqa: E402
 from harness.launchers.qemu import QemuLauncher  # noqa: E402
-from harness.links import SerialLink  # noqa: E402
-from harness.oracle import Oracle, last_error_line, observable  # noqa: E402
 from harness.paths import CASES_DIR  # noqa: E402
-from harness.protocol import BooterClient  # noqa: E402
-from harness.session import Toolchain  # noqa: E402
+from harness.suite.cases import discover  # noqa: E402
+from harness.suite.oracle import Oracle, last_error_line, observable  # noqa: E402
+from harness.suite.toolchain import Toolchain  # noqa: E402
 from harness.targets import load_target  # noqa: E402
-from test_esptool import esp_image  # noqa: E402  (the tests' synthetic ESP32 image)
+from harness.transports.booter import BooterClient  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PLACE = "hil-e2e"
@@ -129,7 +130,7 @@ def run_cases(board, tc, cases) -> list[str]:
 
 def worker(index: int, env_file: str) -> int:
     """One pytest-xdist worker's part: take a board, run a few cases, give it back."""
-    tc = Toolchain.prepare()
+    tc = Toolchain.prepare("micropython")
     source = LabgridSource({"lg_env": env_file})
     try:
         board = source.board("g030", index, {})
@@ -155,7 +156,7 @@ def main() -> int:
     procs = Procs(tmp)
     coordinator = f"127.0.0.1:{free_port()}"
     try:
-        tc = Toolchain.prepare()
+        tc = Toolchain.prepare("micropython")
         target = load_target("qemu-m0")
         firmware = tc.profile.build_firmware(target, tc.source, tc.cache).product
 

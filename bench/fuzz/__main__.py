@@ -12,9 +12,9 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.paths import CASES_DIR
-from harness.session import Toolchain
+from harness.suite.toolchain import Toolchain
 from harness.targets import load_target
-from harness.vms.micropython import CompileError
+from harness.vms.base import CompileError
 
 from . import __doc__ as USAGE
 from .campaign import Finding, Fuzzer, ModeStats
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     log = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
 
     try:
-        tc = Toolchain.prepare()
+        tc = Toolchain.prepare("micropython")
         firmware = build_runner(tc)
         corpus = seed_corpus(tc)
     except HarnessError as exc:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from harness import protocol as p
+from harness.transports import booter as p
 
 from .frames import FrameMutator
 from .minimise import Minimised, ddmin, minimise_blob

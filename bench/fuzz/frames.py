@@ -17,7 +17,7 @@ import random
 import struct
 import zlib
 
-from harness import protocol as p
+from harness.transports import booter as p
 
 MAX_SEQ = 250
 LENGTHS = (0, 1, 3, 4, 8, 9, 40, 41, 255, 256, 259, 260, 261, 262, 0x100, 0x3FF, 0x7FFF, 0x8000, 0xFFFE, 0xFFFF)

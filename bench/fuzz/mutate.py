@@ -13,8 +13,19 @@ from __future__ import annotations
 
 import random
 
-from .mpy import (OBJ_BYTES, OBJ_COMPLEX, OBJ_FLOAT, OBJ_INT, OBJ_STR, OBJ_TYPES, Layout, encode_uint,
-                  encode_uint_padded, parse, with_data)
+from .mpy import (
+    OBJ_BYTES,
+    OBJ_COMPLEX,
+    OBJ_FLOAT,
+    OBJ_INT,
+    OBJ_STR,
+    OBJ_TYPES,
+    Layout,
+    encode_uint,
+    encode_uint_padded,
+    parse,
+    with_data,
+)
 
 # Counts and lengths worth trying: edges of bytes, of the varint groups, of
 # 16/32/64-bit arithmetic, and of small heaps.

@@ -26,7 +26,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import protocol as p
+from harness.device.info import DeviceInfo
+from harness.transports import booter as p
 
 # Sanitizer options, set for each runner process.
 #  - halt_on_error: stop at the first report (ASan does by default; UBSan
@@ -107,7 +108,7 @@ class Runner:
         os.set_blocking(self.wfd, False)
         self.decoder = p.FrameDecoder(p.MAX_DEVICE_PAYLOAD)
         self.frames: list[p.Frame] = []
-        self.info: p.DeviceInfo | None = None
+        self.info: DeviceInfo | None = None
         self.eof = False
         self.seq = 0
         # The execution in flight.
@@ -165,11 +166,11 @@ class Runner:
         self.seq = self.seq % 250 + 1   # 1..250; the frame fuzzer keeps 251..255 for itself
         return self.seq
 
-    def wait_ready(self, timeout: float) -> p.DeviceInfo:
+    def wait_ready(self, timeout: float) -> DeviceInfo:
         def ready() -> bool:
             for i, frame in enumerate(self.frames):
                 if frame.type == p.INFO:
-                    self.info = p.DeviceInfo.parse(frame.payload)
+                    self.info = DeviceInfo.parse(frame.payload)
                     del self.frames[:i + 1]
                     return True
             return False
@@ -214,7 +215,7 @@ class Runner:
                 return Outcome("timeout")
             return None
         if frame.type == p.INFO:
-            self.info = p.DeviceInfo.parse(frame.payload)
+            self.info = DeviceInfo.parse(frame.payload)
             return self.crashed("reset", wait)
         if frame.type == p.ERR:
             code = frame.payload[0] if frame.payload else 0
@@ -259,7 +260,7 @@ class Runner:
             while self.frames:
                 frame = self.frames.pop(0)
                 if frame.type == p.INFO and frame.seq == seq:
-                    self.info = p.DeviceInfo.parse(frame.payload)
+                    self.info = DeviceInfo.parse(frame.payload)
                     return True
             return False
 
@@ -291,7 +292,7 @@ class Runner:
             self.read_available()
             for i, frame in enumerate(self.frames):
                 if frame.type == p.INFO:
-                    self.info = p.DeviceInfo.parse(frame.payload)
+                    self.info = DeviceInfo.parse(frame.payload)
                     del self.frames[:i + 1]
                     break
         return self.info is not None
@@ -365,7 +366,7 @@ class RunnerPool:
         return self.lanes[0]
 
     @property
-    def info(self) -> p.DeviceInfo:
+    def info(self) -> DeviceInfo:
         return self.lanes[0].info
 
     def replace(self, lane: int = 0) -> Runner:

@@ -32,9 +32,9 @@ import sys
 from dataclasses import dataclass, field
 
 from ..errors import ConfigError, InfrastructureError
-from ..inventory import KEYS, Board, _entry
 from ..procs import terminate_as_interrupt
 from ..registry import board_sources
+from .inventory import KEYS, Board, _entry
 
 INSTALL_HINT = "install labgrid beside the harness: pip install 'bytecode-hil[labgrid]' (see docs/farm.md)"
 DEFAULT_COORDINATOR = "127.0.0.1:20408"  # labgrid's default

@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InfrastructureError
-from .protocol import (DeviceInfo, DeviceRejected, DeviceRestarted, DeviceTimeout, LinkClosed, LinkCorrupted,
-                       RunRecord)
-from .registry import launchers, transports
-from .targets import Target
+from ..errors import DeviceRejected, DeviceRestarted, DeviceTimeout, InfrastructureError, LinkClosed, LinkCorrupted
+from ..registry import launchers, transports
+from ..targets import Target
+from .info import DeviceInfo, RunRecord
 
 
 @dataclass

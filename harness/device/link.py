@@ -1,4 +1,5 @@
-"""Byte links to devices: a child process's pipes, a socket."""
+"""Byte links to devices: what every transport reads and writes (``Link``),
+and the links launchers open: a child process's pipes, a socket, a serial port."""
 
 from __future__ import annotations
 
@@ -6,8 +7,21 @@ import os
 import select
 import socket
 import subprocess
+from typing import Protocol
 
-from .protocol import LinkClosed
+from ..errors import LinkClosed
+
+
+class Link(Protocol):
+    """A byte stream to a device: pipes, a socket, a serial port."""
+
+    def write(self, data: bytes) -> None: ...
+
+    def read(self, size: int, timeout: float) -> bytes:
+        """Up to ``size`` bytes; b"" when nothing came within ``timeout``.
+        Raises LinkClosed when the other end is gone."""
+
+    def close(self) -> None: ...
 
 
 class PipeLink:

@@ -10,8 +10,8 @@ what stands in for one on an emulator (QEMU's gdbstub). The mailbox push
 
 Writes land in the order they were made, so a caller that writes a message
 and then its doorbell word knows the target never sees the doorbell first.
-Ports are registered by name; launchers open the one that fits their target
-(``memory_port()`` on the QEMU and pyOCD launchers).
+A launcher that can reach its target's RAM opens the port that fits it and
+offers it as ``memory_port()`` (QEMU's: ``GdbRemotePort``; pyOCD's: ``PyOCDPort``).
 """
 
 from __future__ import annotations
@@ -21,15 +21,9 @@ import re
 import socket
 import time
 
-from .errors import InfrastructureError
-from .registry import memory_ports
+from ..errors import MemoryPortError
 
 
-class MemoryPortError(InfrastructureError):
-    """The port failed to read or write (the target or its link went away)."""
-
-
-@memory_ports.register("gdb-remote")
 class GdbRemotePort:
     """GDB's remote serial protocol, as QEMU's gdbstub speaks it.
 
@@ -209,7 +203,6 @@ class _Hold:
         return False
 
 
-@memory_ports.register("pyocd")
 class PyOCDPort:
     """SWD through pyOCD: the AHB access port reads and writes RAM while the
     core runs, so nothing is paused. ``probe`` is the pyOCD launcher's
@@ -236,7 +229,7 @@ class PyOCDPort:
         pass  # the launcher owns the probe's session
 
     def _call(self, name: str, *args):
-        from .launchers.pyocd import ProbeError
+        from ..launchers.pyocd import ProbeError
 
         try:
             return getattr(self.probe, name)(*args)

@@ -9,6 +9,9 @@ tells whether such a loss is the VM's fault (a crashed host runner) or the
 infrastructure's (QEMU gone).
 """
 
-from . import process, qemu  # noqa: F401  (register)
-from . import pyocd  # noqa: F401  (register)
-from . import esptool  # noqa: F401  (register; esptool itself is imported only when a board is flashed)
+from . import (  # noqa: F401  (register)
+    esptool,  # noqa: F401  (register; esptool itself is imported only when a board is flashed)
+    process,
+    pyocd,  # noqa: F401  (register)
+    qemu,
+)

@@ -34,9 +34,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InfrastructureError
-from ..links import SerialLink
-from ..protocol import LinkClosed
+from ..device.link import SerialLink
+from ..errors import InfrastructureError, LinkClosed
 from ..registry import launchers
 
 ESP_IMAGE_MAGIC = 0xE9

@@ -6,7 +6,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from ..links import PipeLink
+from ..device.link import PipeLink
 from ..procs import die_with_parent
 from ..registry import launchers
 

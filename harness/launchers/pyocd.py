@@ -27,11 +27,12 @@ import sys
 import time
 from pathlib import Path
 
-from ..errors import ConfigError, InfrastructureError
-from ..links import SerialLink
-from ..memports import PyOCDPort
-from ..protocol import BooterClient, DeviceInfo, DeviceTimeout, LinkClosed
+from ..device.info import DeviceInfo
+from ..device.link import SerialLink
+from ..device.memports import PyOCDPort
+from ..errors import ConfigError, DeviceTimeout, InfrastructureError, LinkClosed
 from ..registry import launchers
+from ..transports.booter import BooterClient
 
 DEFAULT_TARGET = "stm32g030c8tx"  # any G030x8: the C8 and K8 share die, flash and algorithm
 DEFAULT_FREQUENCY = 4_000_000

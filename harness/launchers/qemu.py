@@ -19,9 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..device.link import SocketLink
+from ..device.memports import GdbRemotePort
 from ..errors import InfrastructureError
-from ..links import SocketLink
-from ..memports import GdbRemotePort
 from ..procs import die_with_parent, temp_dir
 from ..registry import launchers
 from .process import describe_exit

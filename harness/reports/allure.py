@@ -25,15 +25,26 @@ from pathlib import Path
 from uuid import uuid4
 
 from allure_commons.logger import AllureFileLogger
-from allure_commons.model2 import (ATTACHMENT_PATTERN, Attachment, GlobalAttachment, Globals, Label, Parameter,
-                                   Status, StatusDetails, TestResult, TestStepResult)
+from allure_commons.model2 import (
+    ATTACHMENT_PATTERN,
+    Attachment,
+    GlobalAttachment,
+    Globals,
+    Label,
+    Parameter,
+    Status,
+    StatusDetails,
+    TestResult,
+    TestStepResult,
+)
 from allure_commons.utils import host_tag, md5, now, platform_label, thread_tag
 
+from ..errors import HarnessError
+from ..paths import REPO_ROOT, REPORTS_DIR
+from ..suite.recorder import Recorder, StepOutcome
+from ..suite.verdict import CaseResult, Verdict
+from .sinks import ResultSink
 from .allure_files import target_environment, write_categories, write_environment
-from .errors import HarnessError
-from .paths import REPO_ROOT, REPORTS_DIR
-from .recorder import Recorder, StepOutcome
-from .verdict import CaseResult, Verdict
 
 RESULTS_FOLDER = "allure-results"  # in a run's reports/ folder
 NO_REPORTS_ENV = "HIL_NO_REPORTS"
@@ -262,6 +273,11 @@ class AllureResults:
         self.logger.report_result(test)
         self.written += 1
 
+    @property
+    def open(self) -> bool:
+        """Whether a case's result is open (started, not yet written)."""
+        return self._open is not None
+
     def drop(self) -> None:
         """Forget the open result (a run interrupted in the middle of it), and its attachments."""
         open_, self._open = self._open, None
@@ -303,3 +319,37 @@ class AllureResults:
         """The run-level file of the targets: ``environment.properties``."""
         self.drop()
         write_environment(self.folder, self.environments, targets)
+
+
+class AllureSink(ResultSink):
+    """``AllureResults`` as a sink of the runner: a result per case as it
+    runs, broken for one an error ended; at the end the run-level files,
+    and where they went (``why``: why there, when it is not where asked)."""
+
+    def __init__(self, results: AllureResults, why: str = ""):
+        self.results = results
+        self.why = why
+
+    def case_started(self, case, target: str, run) -> Recorder:
+        return self.results.start(case, target, run)
+
+    def case_finished(self, case, result: CaseResult, seconds: float) -> None:
+        self.results.stop(result)
+
+    def case_broken(self, case, target: str, error: BaseException, seconds: float) -> None:
+        if self.results.open:
+            self.results.stop(error=error)
+        else:   # its target never came up: no result was started
+            self.results.broken(case, target, error)
+
+    def case_interrupted(self) -> None:
+        self.results.drop()
+
+    def attach(self, files: list[Path]) -> None:
+        self.results.attach_globally(files)
+
+    def finish(self, runner, interrupted: bool) -> list[str]:
+        self.results.finish(runner.targets)
+        if not self.results.written:
+            return []
+        return [results_line(self.results.folder) + (f"\n  {self.why}" if self.why else "")]

@@ -11,8 +11,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError
-from .targets import Target
+from ..errors import ConfigError
+from ..targets import Target
 
 FORMAT = 1
 

@@ -9,7 +9,7 @@ import os
 import time
 from pathlib import Path
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 FORMAT = 1
 # Verdicts that end a case for good; anything else (an infrastructure error)

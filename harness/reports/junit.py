@@ -26,8 +26,9 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-from .allure_results import case_module, error_details
-from .verdict import CaseResult, Verdict, result_record
+from ..suite.verdict import CaseResult, Verdict, result_record
+from .sinks import ResultSink
+from .allure import case_module, error_details
 
 JUNIT_FILE = "junit.xml"   # in a run's reports/ folder
 SUITE_NAME = "bytecode-hil"   # pytest's says pytest
@@ -103,3 +104,21 @@ class JUnitXml:
         partial = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         ET.ElementTree(suites).write(partial, encoding="utf-8", xml_declaration=True)
         os.replace(partial, self.path)
+
+
+class JUnitSink(ResultSink):
+    """``JUnitXml`` as a sink of the runner: written once, when the run ends."""
+
+    def __init__(self, junit: JUnitXml, why: str = ""):
+        self.junit = junit
+        self.why = why
+
+    def case_finished(self, case, result: CaseResult, seconds: float) -> None:
+        self.junit.add(case, result, seconds)
+
+    def case_broken(self, case, target: str, error: BaseException, seconds: float) -> None:
+        self.junit.error(case, target, error, seconds)
+
+    def finish(self, runner, interrupted: bool) -> list[str]:
+        self.junit.write()
+        return [f"junit xml: {self.junit.path}" + (f"\n  {self.why}" if self.why else "")]

@@ -14,7 +14,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from .errors import ConfigError
+from ..errors import ConfigError
 from .svg import Svg
 
 NOT_RUN = "not run"  # no result: deselected, or not in the results files

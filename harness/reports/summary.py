@@ -14,9 +14,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable
 
-from .corpus import record_corpus_run
+from ..suite.corpus import record_corpus_run
+from ..suite.verdict import Verdict
 from .timing import TimingSummary, write_report
-from .verdict import Verdict
 
 RESULTS_FILE = "results-{target}.jsonl"  # in a run's reports/ folder
 

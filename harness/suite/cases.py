@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 _DIRECTIVE = re.compile(r"#\s*(requires|heap|timeout|xfail|perf|perf-tolerance):\s*(.*?)\s*$")
 # Features a VM build may lack (docs/cases.md); INFO lists those it has.

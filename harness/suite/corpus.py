@@ -21,8 +21,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import ConfigError
 from .cases import Case
-from .errors import ConfigError
 
 SIDE_FILE = "hil-corpus.toml"
 _SIDE_KEYS = {"include", "exclude", "timeouts"}
@@ -33,7 +33,7 @@ class CorpusCase(Case):
     """A script of a corpus: a case without directives."""
 
     corpus: str = ""              # the corpus root, resolved: what its verdict history is kept by
-    helpers: tuple = ()           # (device path, source path) of each helper module it imports
+    helpers: tuple = ()           # (relative path, source path) of each helper module it imports
 
     # A corpus's .exp is the expected output, byte for byte: a first line
     # starting with "#" is output, not a reason (cases.py's convention).
@@ -143,7 +143,8 @@ def _module_files(directory: Path, name: str) -> list[Path]:
 
 def find_helpers(script: Path) -> tuple:
     """Helper modules ``script`` imports from its own directory, and those
-    they import in turn: (device path, source path) pairs, in a stable order."""
+    they import in turn: (path relative to that directory, source path)
+    pairs, in a stable order. The VM profile names them on the device."""
     directory = script.parent
     found: dict[str, Path] = {}
     queue = [script]
@@ -156,8 +157,7 @@ def find_helpers(script: Path) -> tuple:
                 if path.resolve() in seen:
                     continue
                 seen.add(path.resolve())
-                device_path = path.relative_to(directory).with_suffix(".mpy").as_posix()
-                found[device_path] = path
+                found[path.relative_to(directory).as_posix()] = path
                 queue.append(path)
     return tuple(sorted(found.items()))
 

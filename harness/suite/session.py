@@ -10,54 +10,41 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
-from .baseline import Baseline
-from .build import BuildResult
+from ..boardsources.inventory import Board
+from ..build import BuildResult
+from ..device.device import Device, Execution
+from ..errors import BuildError, ConfigError, HarnessError
+from ..footprint import Footprint, measure
+from ..reports.baseline import Baseline
+from ..targets import Target, load_target
+from ..transports.mailbox import transport_for
+from ..vms.base import CompileError, VMProfile
 from .cases import Case, unmet_needs
 from .corpus import CorpusCase, skip_guard
-from .device import Device, Execution
-from .errors import BuildError, ConfigError, HarnessError
-from .footprint import Footprint, measure
-from .inventory import Board
 from .oracle import Expected, Oracle
-from .paths import cache_dir
 from .recorder import NULL_RECORDER, Recorder
-from .registry import vm_profiles
-from .targets import Target, load_target
-from .transports.mailbox import transport_for
-from .verdict import (SCRIPT_SKIP_OUTPUT, SCRIPT_TOO_LARGE_OUTPUT, CaseResult, Verdict, apply_baseline,
-                      device_observable, judge)
-from .vms.micropython import CompileError
+from .toolchain import Toolchain
+from .verdict import (
+    SCRIPT_SKIP_OUTPUT,
+    SCRIPT_TOO_LARGE_OUTPUT,
+    CaseResult,
+    Verdict,
+    apply_baseline,
+    device_observable,
+    judge,
+)
 
 
-@dataclass
-class Toolchain:
-    """The VM source and compiler shared by every target of a run."""
-
-    cache: Path
-    profile: object
-    source: object
-    compiler: object
-    compiler_build: BuildResult
-
-    @classmethod
-    def prepare(cls, vm: str = "micropython", cache: Path | None = None, vm_src: str | None = None) -> "Toolchain":
-        cache = cache or cache_dir()
-        profile = vm_profiles.get(vm)()
-        source = profile.source(cache, vm_src)
-        compiler, result = profile.build_compiler(source, cache)
-        return cls(cache, profile, source, compiler, result)
-
-
-def check_footprint(target: Target, firmware: BuildResult) -> Footprint:
+def check_footprint(target: Target, firmware: BuildResult, profile: VMProfile) -> Footprint:
     """The firmware's footprint; a BuildError with the figures if it does not fit."""
     footprint = measure(firmware.product)
     problems = footprint.check(target.name, target.memory)
     if problems:
         raise BuildError(f"{target.name}: the firmware does not fit: " + "; ".join(problems),
-                         f"trim the configuration in targets/micropython/configs/{target.config}.h")
+                         profile.config_hint(target))
     return footprint
 
 
@@ -100,7 +87,7 @@ class TargetSession:
         else:
             keyed = {"SIGNING_KEY_FILE": self.signing_key_file} if self.signing_key_file else None
             self.firmware = tc.profile.build_firmware(self.target, tc.source, tc.cache, make_overrides=keyed)
-            self.footprint = check_footprint(self.target, self.firmware)
+            self.footprint = check_footprint(self.target, self.firmware, tc.profile)
             firmware = self.firmware.product
             options["build_id"] = self.firmware.build_id
             self.bring_up.append({
@@ -148,7 +135,8 @@ class SuiteRun:
                  board: Board | None = None, signing_key_file: str | None = None, compare_baseline: bool = True,
                  baseline_dir: Path | None = None, push: str | None = None):
         self.target = load_target(target_name)
-        self.toolchain = toolchain or Toolchain.prepare(self.target.vm, cache, vm_src)
+        self.toolchain = toolchain or Toolchain.prepare(self.target.vm, cache, vm_src, self.target.pin,
+                                                        self.target)
         self.log_dir = log_dir or self.toolchain.cache / "logs"
         self.timeout = timeout
         self.oracle = Oracle(self.toolchain.cache)
@@ -200,26 +188,26 @@ class SuiteRun:
         program = case.program(self.target.perf_scale, self.session.info.heap)
         recorder.attach("source", program.decode("utf-8", "replace"))
         corpus = isinstance(case, CorpusCase)
-        with recorder.step("compile with mpy-cross") as step:
+        profile, compiler = self.toolchain.profile, self.toolchain.profile.compiler_name
+        with recorder.step(f"compile with {compiler}") as step:
             try:
-                blob = self.toolchain.compiler.compile(program, case.filename)
+                program_blob = blob = self.toolchain.compile(self.target, program, case.filename)
             except CompileError as exc:
-                needs = self.toolchain.profile.compile_needs(str(exc), self.session.info)
+                needs = profile.compile_needs(str(exc), self.session.info)
                 if needs:
                     return CaseResult(case.id, self.target.name, Verdict.SKIP, kind="target-lacks",
                                       message=f"unsupported on {self.target.name}: needs {needs}")
                 step.fail(str(exc))
                 return CaseResult(case.id, self.target.name, Verdict.FAIL, kind="compile-error",
-                                  message=f"mpy-cross rejected the case:\n{exc}")
-            program_blob = blob
+                                  message=f"{compiler} rejected the case:\n{exc}")
             if corpus and case.helpers:
-                blob = self._bundle(case, blob)
+                blob = self._with_helpers(case, program)
                 if isinstance(blob, CaseResult):
                     step.fail(blob.message)
                     return blob
                 step.parameters["helper modules"] = len(case.helpers)
             step.parameters["blob bytes"] = len(blob)
-            problem = self.toolchain.profile.check_blob(blob, self.session.info)
+            problem = profile.check_blob(blob, self.session.info)
             if problem:
                 step.fail(problem)
                 return CaseResult(case.id, self.target.name, Verdict.FAIL,
@@ -275,7 +263,7 @@ class SuiteRun:
                      "script_skip": f"it printed SKIP on {self.target.name}" + (f" (its test: {guard})" if guard else ""),
                      "lacks": lambda error: self.toolchain.profile.missing_feature(error, info, source)}
         result = judge(case, self.target.name, self.session.info.heap, expected, run, ref_run,
-                       self.reference.target.name if self.reference else "", **extra)
+                       self.reference.target.name if self.reference else "", profile=self.toolchain.profile, **extra)
         result.figures["blob_bytes"] = len(blob)
         result.figures["case_seconds"] = time.monotonic() - started
         add_timing(result.figures, samples)
@@ -291,9 +279,9 @@ class SuiteRun:
             apply_baseline(result, self.baseline.compare(case.id, result.figures["run_cycles"], case.perf_tolerance))
         return result
 
-    def _bundle(self, case: CorpusCase, program: bytes) -> "bytes | CaseResult":
-        """The program with the helper modules it imports, or the verdict
-        when they cannot go with it."""
+    def _with_helpers(self, case: CorpusCase, program: bytes) -> "bytes | CaseResult":
+        """The program with the helper modules it imports, as one blob, or
+        the verdict when they cannot go with it."""
         names = ", ".join(path for path, _ in case.helpers)
         capacity = self.toolchain.profile.modules_capacity(self.session.info)
         if capacity < len(case.helpers):
@@ -301,15 +289,13 @@ class SuiteRun:
                    "no import of helper modules (its INFO announces no 'modules')")
             return CaseResult(case.id, self.target.name, Verdict.SKIP, kind="target-lacks",
                               message=f"needs helper modules {names}; {self.target.name}'s firmware takes {why}")
-        modules = []
-        for device_path, source in case.helpers:
-            name = Path(device_path).with_suffix(".py").as_posix()
-            try:
-                modules.append((device_path, self.toolchain.compiler.compile(Path(source).read_bytes(), name)))
-            except CompileError as exc:
-                return CaseResult(case.id, self.target.name, Verdict.FAIL, kind="compile-error",
-                                  message=f"mpy-cross rejected its helper module {name}:\n{exc}")
-        return self.toolchain.profile.bundle(program, modules)
+        modules = [(path, Path(source).read_bytes()) for path, source in case.helpers]
+        try:
+            return self.toolchain.compile(self.target, program, case.filename, modules)
+        except CompileError as exc:
+            return CaseResult(case.id, self.target.name, Verdict.FAIL, kind="compile-error",
+                              message=f"{self.toolchain.profile.compiler_name} rejected its helper module "
+                                      f"{exc.module}:\n{exc}")
 
 
 BENCHMARK_OUTPUT = "perf ok\n"
@@ -331,7 +317,8 @@ def _recorded_runs(recorder: Recorder, title: str, session: TargetSession, blob:
         if run.kind != "completed":
             step.fail(f"{run.kind}: {run.detail}")
     trace = run.record.trace if run.record else ""
-    recorder.attach(output_name, device_observable(run) + (f"\n--- traceback ---\n{trace}" if trace else ""))
+    recorder.attach(output_name, device_observable(run, session.toolchain.profile)
+                    + (f"\n--- traceback ---\n{trace}" if trace else ""))
     return run, samples
 
 

@@ -6,10 +6,9 @@ import difflib
 import enum
 from dataclasses import dataclass, field
 
+from ..device.device import Execution
 from .cases import Case
-from .device import Execution
 from .oracle import Expected, last_error_line, observable
-
 
 RECURSION_LIMIT = "RuntimeError: maximum recursion depth exceeded"
 
@@ -90,12 +89,20 @@ def unified(expected: str, actual: str, from_name: str, to_name: str) -> str:
                                         from_name, to_name, n=3))
 
 
-def device_observable(execution: Execution) -> str:
+def device_observable(execution: Execution, profile=None) -> str:
+    """What a run shows, as a case's expected output is written: its output
+    (read by the VM ``profile``'s conventions), then the last line of an
+    uncaught error."""
+    normalise = profile.normalise_output if profile else str
     record = execution.record
     if record is None:
-        return execution.partial_output.decode("utf-8", "replace")
-    error = last_error_line(record.trace) if record.status in ("exception", "memory-error") else ""
-    return observable(record.output.decode("utf-8", "replace"), error)
+        return normalise(execution.partial_output.decode("utf-8", "replace"))
+    error = _error_line(record.trace, profile) if record.status in ("exception", "memory-error") else ""
+    return observable(normalise(record.output.decode("utf-8", "replace")), error)
+
+
+def _error_line(trace: str, profile=None) -> str:
+    return profile.error_line(trace) if profile else last_error_line(trace)
 
 
 def figures(execution: Execution) -> dict:
@@ -116,13 +123,14 @@ SCRIPT_TOO_LARGE_OUTPUT = "SKIP-TOO-LARGE\n"
 
 def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution,
           reference: Execution | None = None, reference_name: str = "", *,
-          corpus: bool = False, script_skip: str = "", lacks=None) -> CaseResult:
+          corpus: bool = False, script_skip: str = "", lacks=None, profile=None) -> CaseResult:
     """Decide a case's verdict from its run and, where the target has one, its host reference's run.
 
     For scripts of a ``corpus``: ``script_skip`` (the reason to show) makes
     a run whose whole output is SKIP a skip; ``lacks(error_line)`` says which
-    feature the target lacks that an error shows the script needs ('' if none)."""
-    actual = device_observable(run)
+    feature the target lacks that an error shows the script needs ('' if none).
+    ``profile``, the VM's, reads its output and errors (harness/vms/base.py)."""
+    actual = device_observable(run, profile)
     result = CaseResult(case.id, target, Verdict.PASS, actual=actual, expected=expected.text,
                         figures=figures(run))
     if reference is not None:
@@ -145,7 +153,7 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
                         kind="too-large")
         return done(Verdict.FAIL, f"the device refused the blob: {run.detail}")
     record = run.record
-    error = last_error_line(record.trace)
+    error = _error_line(record.trace, profile)
     needs = lacks(error) if lacks and error else ""  # what the error shows the target lacks
     if record.status == "load-error":
         if needs:
@@ -192,13 +200,13 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
         return done(Verdict.FAIL, "output differs from the expected output",
                     unified(expected.text, actual, origin, f"actual ({target})"))
     if reference is not None and reference.record and reference.record.status == "exception" \
-            and last_error_line(reference.record.trace) == RECURSION_LIMIT and error != RECURSION_LIMIT:
+            and _error_line(reference.record.trace, profile) == RECURSION_LIMIT and error != RECURSION_LIMIT:
         # The mirror ran out of stack where the target did not (see above):
         # the target's output has matched the expected output.
         result.message = (f"compared with the expected output only: the host reference {reference_name} "
                           f"hit its recursion limit, its frames being another CPU's")
     elif reference is not None:
-        ref_actual = device_observable(reference)
+        ref_actual = device_observable(reference, profile)
         full_device = actual + (run.record.trace or "")
         full_ref = ref_actual + (reference.record.trace if reference.record else "")
         if reference.kind != "completed" or full_device != full_ref:

@@ -1,5 +1,9 @@
-"""Transports speak to a running target over a link: push a blob, run it."""
+"""Transports speak to a running target over a link: push a blob, run it.
 
-from . import booter  # noqa: F401  (register)
-from . import rawrepl  # noqa: F401  (register)
-from . import mailbox  # noqa: F401  (register)
+``booter`` speaks bytecode-hil's loader protocol (any VM's booter);
+``booter-mailbox`` is the same with blobs written into RAM through a memory
+port. A transport that only one VM's stock firmware speaks lives with that
+VM's profile (MicroPython's raw REPL: harness/vms/micropython/rawrepl.py).
+"""
+
+from . import booter, mailbox  # noqa: F401  (register)

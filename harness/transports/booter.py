@@ -1,4 +1,4 @@
-"""Host side of the bytecode-hil loader protocol (docs/protocol.md).
+"""The booter transport: bytecode-hil's own loader protocol (docs/protocol.md), host side.
 
 Frames: SOF 0xA5, version, type, seq, u16 length, payload, CRC-32 of
 version..payload. The host sends one request and waits for its answer (stop
@@ -13,10 +13,13 @@ import hmac
 import struct
 import time
 import zlib
-from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from dataclasses import dataclass
+from typing import Callable
 
-from .errors import InfrastructureError, ProtocolError
+from ..device.info import DeviceInfo, RunRecord
+from ..device.link import Link
+from ..errors import DeviceRejected, DeviceRestarted, DeviceTimeout, LinkCorrupted, ProtocolError
+from ..registry import transports
 
 VERSION = 1
 SOF = 0xA5
@@ -42,61 +45,6 @@ ERROR_NAMES = {
     1: "bad-frame", 2: "bad-version", 3: "bad-type", 4: "oversize",
     5: "no-memory", 6: "bad-offset", 7: "blob-crc", 8: "bad-load", 9: "signature",
 }
-
-
-class Link(Protocol):
-    """A byte stream to a device: pipes, a socket, a serial port."""
-
-    def write(self, data: bytes) -> None: ...
-
-    def read(self, size: int, timeout: float) -> bytes:
-        """Up to ``size`` bytes; b"" when nothing came within ``timeout``.
-        Raises LinkClosed when the other end is gone."""
-
-    def close(self) -> None: ...
-
-
-class LinkClosed(InfrastructureError):
-    """The other end of the link went away. ``via`` names the path that
-    failed: the serial link, or the debug probe a mailbox push goes through."""
-
-    def __init__(self, message: str, hint: str = "", via: str = "serial"):
-        super().__init__(message, hint)
-        self.via = via
-
-
-class DeviceTimeout(InfrastructureError):
-    """The device did not answer in time. ``noise`` counts the bytes from the
-    device that were not part of a good frame meanwhile: a timeout with noise
-    may be a status lost on the link rather than a hang."""
-
-    def __init__(self, message: str, output: bytes = b"", trace: str = "", noise: int = 0):
-        super().__init__(message)
-        self.output = output
-        self.trace = trace
-        self.noise = noise
-
-
-class DeviceRestarted(InfrastructureError):
-    """The device announced itself anew in the middle of a transfer or run."""
-
-    def __init__(self, message: str, info: "DeviceInfo"):
-        super().__init__(message)
-        self.info = info
-
-
-class LinkCorrupted(InfrastructureError):
-    """Frames of the device's answer were lost on the link (their CRC failed)."""
-
-
-class DeviceRejected(Exception):
-    """The device refused a blob with a protocol error (oversize, CRC, ...)."""
-
-    def __init__(self, code: int, text: str):
-        super().__init__(f"{ERROR_NAMES.get(code, code)}: {text}")
-        self.code = code
-        self.name = ERROR_NAMES.get(code, str(code))
-        self.text = text
 
 
 @dataclass(frozen=True)
@@ -155,76 +103,6 @@ class FrameDecoder:
         # A false start of frame: resume the scan at the next byte.
         self.dropped += 1
         del self.buffer[:1]
-
-
-@dataclass(frozen=True)
-class DeviceInfo:
-    """What a booter announces about itself (its INFO frame)."""
-
-    fields: dict
-
-    @classmethod
-    def parse(cls, payload: bytes) -> "DeviceInfo":
-        fields = {}
-        for item in payload.decode("ascii", "replace").split():
-            key, _, value = item.partition("=")
-            fields[key] = value
-        return cls(fields)
-
-    def get(self, key: str, default: str = "") -> str:
-        return self.fields.get(key, default)
-
-    def number(self, key: str, default: int = 0) -> int:
-        try:
-            return int(self.fields.get(key, default))
-        except ValueError:
-            return default
-
-    @property
-    def features(self) -> frozenset:
-        return frozenset(f for f in self.get("features").split(",") if f)
-
-    @property
-    def heap(self) -> int:
-        return self.number("heap")
-
-    @property
-    def chunk(self) -> int:
-        return self.number("chunk", 256)
-
-    @property
-    def clock_hz(self) -> int:
-        return self.number("clock", 1)
-
-    @property
-    def build_id(self) -> str:
-        return self.get("build")
-
-    def __str__(self) -> str:
-        return " ".join(f"{k}={v}" for k, v in self.fields.items())
-
-
-@dataclass
-class RunRecord:
-    """The device's account of one run."""
-
-    status: str                       # ok, exception, memory-error, fault, load-error
-    output: bytes = b""
-    trace: str = ""
-    run_cycles: int = 0
-    load_cycles: int = 0
-    heap_used: int = 0
-    heap_peak: int = 0
-    stack_peak: int = 0
-    fault_pc: int = 0
-    clock_hz: int = 1
-    wall_seconds: float = 0.0
-    retries: int = 0                  # frames sent again during the transfer
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def run_seconds(self) -> float:
-        return self.run_cycles / self.clock_hz if self.clock_hz else 0.0
 
 
 class BooterClient:
@@ -288,7 +166,9 @@ class BooterClient:
                     self.log(f"device saw a corrupt {via}frame; sending again")
                     break
                 if frame.type == ERR:
-                    raise DeviceRejected(frame.payload[0], frame.payload[1:].decode("utf-8", "replace"))
+                    code = frame.payload[0]
+                    raise DeviceRejected(ERROR_NAMES.get(code, str(code)),
+                                         frame.payload[1:].decode("utf-8", "replace"), code)
                 if frame.type in accept:
                     self.retries_used = attempt
                     return frame
@@ -373,3 +253,20 @@ class BooterClient:
                                  trace.decode("utf-8", "replace"), run, load, used, peak, stack, pc)
             else:
                 raise ProtocolError(f"unexpected frame type {frame.type:#x} during a run")
+
+
+@transports.register("booter")
+class BooterTransport:
+    def __init__(self, link, options: dict | None = None):
+        self.client = BooterClient(link, **(options or {}))
+
+    def connect(self, timeout: float) -> DeviceInfo:
+        """Wait for the booter's ready announcement."""
+        return self.client.wait_ready(timeout)
+
+    def run(self, blob: bytes, timeout: float) -> RunRecord:
+        return self.client.run(blob, timeout)
+
+    @property
+    def info(self) -> DeviceInfo | None:
+        return self.client.info

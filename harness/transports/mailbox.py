@@ -23,12 +23,23 @@ import sys
 import time
 import zlib
 
-from ..errors import ConfigError, ProtocolError
-from ..memports import MemoryPortError
-from ..protocol import (ACK, LOAD, LOAD_HEADER, LOAD_SIGNED, OUT, RUNNING, STATUS, TRACE, BooterClient, DeviceInfo,
-                        DeviceTimeout, Frame, LinkClosed, RunRecord, encode_frame)
+from ..device.info import DeviceInfo, RunRecord
+from ..errors import ConfigError, DeviceTimeout, LinkClosed, MemoryPortError, ProtocolError
 from ..registry import transports
-from .booter import BooterTransport
+from .booter import (
+    ACK,
+    LOAD,
+    LOAD_HEADER,
+    LOAD_SIGNED,
+    OUT,
+    RUNNING,
+    STATUS,
+    TRACE,
+    BooterClient,
+    BooterTransport,
+    Frame,
+    encode_frame,
+)
 
 RUN = 0x05                 # run the blob a LOAD sized, its bytes written into its buffer
 MAGIC = 0x4D4C4948         # "HILM": the mailbox's first word

@@ -1,3 +1,3 @@
-"""VM profiles: everything the harness knows about one Python VM."""
+"""VM profiles: everything the harness knows about one Python VM (harness/vms/base.py)."""
 
-from . import micropython  # noqa: F401  (registers the profile)
+from . import micropython  # noqa: F401  (registers the profile and its transports)

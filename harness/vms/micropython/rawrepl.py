@@ -6,7 +6,7 @@ transport soft-resets the VM, sends a small in-RAM filesystem holding the
 blob (its bytes as literals, a chunk per command), mounts it, and imports
 the blob as a module between two ``time.ticks_us()`` readings. The blob's
 .mpy header is checked against ``sys.implementation._mpy`` before anything
-is sent.
+is sent (harness/vms/micropython/mpy.py, the booters' check too).
 
 The raw REPL, as MicroPython documents it:
 
@@ -45,10 +45,11 @@ import os
 import re
 import time
 
-from ..errors import ConfigError, ProtocolError
-from ..protocol import DeviceInfo, DeviceRejected, DeviceTimeout, RunRecord
-from ..registry import transports
-from ..vms.micropython import BUNDLE_MODULES_MAX, MpyHeader, unbundle
+from ...device.info import DeviceInfo, RunRecord
+from ...errors import ConfigError, DeviceRejected, DeviceTimeout, ProtocolError
+from ...registry import transports
+from .bundle import BUNDLE_MODULES_MAX, unbundle
+from .mpy import ARCH_NAMES, blob_problem
 
 BANNER = b"raw REPL; CTRL-B to exit\r\n"
 PROMPT = b">"
@@ -60,26 +61,11 @@ MODULE = "hilcase"          # the name the blob is imported by
 MOUNT_POINT = "/__hil"
 CLOCK_HZ = 1_000_000        # ticks_us
 
-# MicroPython's native code architectures (py/persistentcode.h).
-ARCH_NAMES = ["none", "x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp",
-              "xtensa", "xtensawin", "rv32imc"]
-ARCH_ARMV6M, ARCH_ARMV7EMDP = 4, 8
-
 # A board that restarted announces itself with the friendly REPL's banner.
 RESTART = re.compile(rb"MicroPython v\d[^\r\n]*\r\n(?:[^\r\n]*\r\n)?>>> ")
 FAULT_PC = re.compile(rb"PC\s*[:=]?\s*(?:0x)?([0-9a-fA-F]{8})")
 STDIN_FRAME = re.compile(r'^  File "<stdin>", line \d+, in .*\n', re.M)
 TRACEBACK_HEAD = "Traceback (most recent call last):\n"
-
-
-class BlobRefused(DeviceRejected):
-    """The transport refused a blob before sending it: the firmware cannot load it."""
-
-    def __init__(self, name: str, text: str):
-        Exception.__init__(self, f"{name}: {text}")
-        self.code = 0
-        self.name = name
-        self.text = text
 
 
 class _Timeout(Exception):
@@ -322,30 +308,6 @@ def clean_traceback(text: str) -> tuple[str, bool]:
     return cleaned, body is not None
 
 
-def mpy_problem(blob: bytes, mpy: int, smallint: int) -> str | None:
-    """Why firmware whose ``sys.implementation._mpy`` is ``mpy`` cannot load
-    ``blob``, or None. The rules are the loader's (py/persistentcode.c)."""
-    header = MpyHeader.parse(blob)
-    if header is None:
-        return "not a .mpy file (no 'M' header)"
-    version, sub, arch = mpy & 0xFF, (mpy >> 8) & 3, mpy >> 10
-    firmware = f"the firmware loads .mpy {version}.{sub} (sys.implementation._mpy = {mpy:#x})"
-    if header.version != version:
-        return f"the blob is .mpy version {header.version}; {firmware}"
-    if header.arch:
-        name = ARCH_NAMES[header.arch] if header.arch < len(ARCH_NAMES) else str(header.arch)
-        if header.sub_version != sub:
-            return f"the blob's native code is .mpy {header.version}.{header.sub_version}; {firmware}"
-        if arch == 0:
-            return f"the blob holds native code for {name}; the firmware runs bytecode only"
-        arm_ok = ARCH_ARMV6M <= header.arch <= arch <= ARCH_ARMV7EMDP
-        if header.arch != arch and not arm_ok:
-            return f"the blob holds native code for {name}; the firmware runs {ARCH_NAMES[arch]}"
-    if smallint and header.small_int_bits > smallint:
-        return f"the blob needs {header.small_int_bits}-bit small ints; the firmware has {smallint}"
-    return None
-
-
 class RawRepl:
     """MicroPython's raw REPL over a link: enter it, soft-reset, execute code."""
 
@@ -571,6 +533,7 @@ class RawReplTransport:
             "vm": probed.get("vm", ""),
             "version": probed.get("version", ""),
             "mpy": f"{self.mpy & 0xFF}.{(self.mpy >> 8) & 3}",
+            "sys_mpy": f"{self.mpy:#x}",
             "arch": ARCH_NAMES[arch] if arch < len(ARCH_NAMES) else str(arch),
             "smallint": probed.get("smallint", ""),
             "config": mcu.replace(" ", "_"),
@@ -592,14 +555,14 @@ class RawReplTransport:
     def run(self, blob: bytes, timeout: float) -> RunRecord:
         if self.info is None:
             raise ProtocolError("the raw-REPL transport ran a case before connect()")
-        program, modules = unbundle(blob)
-        for name, code in [("", program), *modules]:
-            problem = mpy_problem(code, self.mpy, self.info.number("smallint"))
-            if problem:
-                raise BlobRefused("incompatible-mpy", f"{name}: {problem}" if name else problem)
+        # Stock firmware's loader may take a foreign blob badly: it is not sent.
+        problem = blob_problem(blob, self.info)
+        if problem:
+            raise DeviceRejected("incompatible-mpy", problem)
         if len(blob) > self.info.number("blob_max"):
-            raise DeviceRejected(4, f"a {len(blob)}-byte blob does not fit the free heap "
-                                    f"(blob_max {self.info.number('blob_max')})")
+            raise DeviceRejected("oversize", f"a {len(blob)}-byte blob does not fit the free heap "
+                                             f"(blob_max {self.info.number('blob_max')})", 4)
+        program, modules = unbundle(blob)
         started = time.monotonic()
         try:
             self.repl.soft_reset(self._deadline())
@@ -647,7 +610,7 @@ class RawReplTransport:
             if error:
                 text = uncook(error).decode("utf-8", "replace").strip()
                 if "MemoryError" in text:
-                    raise DeviceRejected(5, f"no heap to stage a {len(blob)}-byte blob: {text.splitlines()[-1]}")
+                    raise DeviceRejected("no-memory", f"no heap to stage a {len(blob)}-byte blob: {text.splitlines()[-1]}", 5)
                 raise ProtocolError(f"staging the blob failed on the device:\n{text}")
 
     def _stage_module(self, name: str, code: bytes) -> None:
@@ -666,7 +629,7 @@ class RawReplTransport:
         if error:
             text = uncook(error).decode("utf-8", "replace").strip()
             if "MemoryError" in text:
-                raise DeviceRejected(5, f"no heap to stage {what} ({size} bytes): {text.splitlines()[-1]}")
+                raise DeviceRejected("no-memory", f"no heap to stage {what} ({size} bytes): {text.splitlines()[-1]}", 5)
             raise ProtocolError(f"staging {what} failed on the device:\n{text}")
 
     def _program_output(self, raw: bytes) -> tuple[bytes, tuple[int, int, int]]:

@@ -45,7 +45,4 @@ board_sources = Registry("board source")
 
 def _load_builtin() -> None:
     # Importing the packages registers their built-in pieces.
-    from . import boardsources as _b  # noqa: F401
-    from . import launchers as _l
-    from . import transports as _t
-    from . import vms as _v
+    from . import boardsources, launchers, transports, vms  # noqa: F401

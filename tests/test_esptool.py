@@ -258,12 +258,14 @@ def test_flashes_then_skips_the_same_image_then_flashes_a_changed_one(mock, firm
     assert report.md5 == hashlib.md5(data).hexdigest()
     assert flash_md5(mock.url, OFFSET, len(data)) == report.md5  # the bytes really are in flash
     err = capfd.readouterr().err
-    assert f"flashing {first.name} ({len(data)} bytes) at 0x1000 at 921600 baud" in err
+    assert f"flashing {first.name} ({len(data)} bytes) (md5 {report.md5}; the board runs md5 " in err
+    assert "at 0x1000 at 921600 baud" in err
     assert "written and verified (921600 baud" in err
 
     again, _ = bring_up(make_launcher(tmp_path, mock.url, first))
     assert again.action == "skipped" and again.attempts == 1
-    assert "already on the board" in capfd.readouterr().err
+    assert f"the board runs {first.name} ({len(data)} bytes) (md5 {report.md5}) already: not flashed" in \
+        capfd.readouterr().err
 
     second = firmware(2)
     changed, _ = bring_up(make_launcher(tmp_path, mock.url, second))

@@ -23,13 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..launchers.base import ENTRY_KEYS
 from ..registry import board_sources
 
-KEYS = {
-    "target": str, "description": str, "probe": str, "port": str, "baud": int, "pack": str,
-    "frequency": int, "pyocd_target": str, "firmware": str, "flash_baud": int, "flash_offset": int,
-    "chip": str, "attempts": int, "connect_attempts": int,
-}
 ENV_PREFIX = "HIL_BOARD_"
 
 
@@ -48,29 +44,36 @@ def default_inventory_paths() -> list[Path]:
     return paths
 
 
+def launcher_class(target: str):
+    """The launcher class of ``target``: its declared options are what a
+    board's entry may set (harness/launchers/base.py)."""
+    from ..registry import launchers
+    from ..targets import load_target
+
+    return launchers.get(load_target(target).launcher)
+
+
+def entry_keys(target: str) -> set[str]:
+    """The keys a board entry of ``target`` may hold."""
+    return set(ENTRY_KEYS) | set(launcher_class(target).public_options())
+
+
 def _entry(name: str, raw: dict, origin: str) -> Board:
-    unknown = sorted(set(raw) - set(KEYS))
-    if unknown:
-        raise ConfigError(f"{origin}: board {name!r} has unknown keys {', '.join(unknown)}",
-                          f"known keys: {', '.join(KEYS)}")
-    options = {}
-    for key, value in raw.items():
-        kind = KEYS[key]
-        if kind is int and isinstance(value, str):
-            try:
-                value = int(value, 0)
-            except ValueError:
-                raise ConfigError(f"{origin}: board {name!r}: {key} must be a number, not {value!r}") from None
-        if not isinstance(value, kind):
-            raise ConfigError(f"{origin}: board {name!r}: {key} must be a {kind.__name__}")
-        options[key] = value
-    if "target" not in options:
+    if "target" not in raw:
         raise ConfigError(f"{origin}: board {name!r} does not say its target",
                           'add target = "g030" (or the target it is) to its entry')
-    for key in ("pack", "firmware"):
-        if key in options:
-            options[key] = str(Path(options[key]).expanduser())
-    return Board(name, options.pop("target"), options, origin)
+    target = raw["target"]
+    if not isinstance(target, str):
+        raise ConfigError(f"{origin}: board {name!r}: target must be a target's name")
+    try:
+        launcher = launcher_class(target)
+    except ConfigError as exc:
+        raise ConfigError(f"{origin}: board {name!r}: {exc.message}", exc.hint) from None
+    if not isinstance(raw.get("description", ""), str):
+        raise ConfigError(f"{origin}: board {name!r}: description must be text")
+    options = launcher.check_options({k: v for k, v in raw.items() if k not in ENTRY_KEYS},
+                                     f"{origin}: board {name!r}")
+    return Board(name, target, options, origin)
 
 
 def _from_env(environ) -> dict[str, Board]:

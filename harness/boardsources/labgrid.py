@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from ..errors import ConfigError, InfrastructureError
 from ..procs import terminate_as_interrupt
 from ..registry import board_sources
-from .inventory import KEYS, Board, _entry
+from .inventory import Board, _entry, entry_keys
 
 INSTALL_HINT = "install labgrid beside the harness: pip install 'bytecode-hil[labgrid]' (see docs/farm.md)"
 DEFAULT_COORDINATOR = "127.0.0.1:20408"  # labgrid's default
@@ -254,8 +254,9 @@ class LabgridSource:
 
     def _make_board(self, target: str, place: str, options: dict, info: PlaceInfo, overrides: dict) -> Board:
         origin = f"labgrid place {place} ({self.env_path})"
-        raw = {k: v for k, v in info.tags.items() if k in KEYS}
-        raw.update({k: v for k, v in options.items() if k in KEYS})
+        keys = entry_keys(target)   # what the target's launcher takes; other tags are the farm's own
+        raw = {k: v for k, v in info.tags.items() if k in keys}
+        raw.update({k: v for k, v in options.items() if k in keys})
         raw["target"] = target
         if info.serial is not None:
             host, port, protocol, speed = info.serial

@@ -37,10 +37,11 @@ class Device:
                  link_wrapper=None, transport_options: dict | None = None):
         self.target = target
         self.transport_class = transports.get(target.transport)
-        if getattr(self.transport_class, "uses_memory_port", False):
+        launcher_class = launchers.get(target.launcher)
+        if getattr(self.transport_class, "uses_memory_port", False) and "memory_port" in launcher_class.options:
             # The launcher must know before it starts the target (QEMU opens its gdbstub).
             launcher_options = {**(launcher_options or {}), "memory_port": True}
-        self.launcher = launchers.get(target.launcher)(target, firmware, log_dir, launcher_options)
+        self.launcher = launcher_class(target, firmware, log_dir, launcher_options)
         self.link_wrapper = link_wrapper  # tests put a fault-injecting link here
         self.transport_options = transport_options or {}
         self.transport = None

@@ -1,12 +1,8 @@
 """Launchers bring a target up and down: a host process, QEMU, a flashed board.
 
-A launcher has an explicit lifecycle (labgrid style): ``activate()`` starts
-the target and returns a byte link, ``recover()`` restarts it after a hang or
-crash and returns a new link, ``deactivate()`` stops it.
-``describe_loss(via)`` says why a link went away (``via``: the serial link,
-or the debug probe a mailbox push goes through), and ``loss_is_vm_crash``
-tells whether such a loss is the VM's fault (a crashed host runner) or the
-infrastructure's (QEMU gone).
+Each is a ``Launcher`` (harness/launchers/base.py): it declares the options
+a board's entry may give it, and has an explicit lifecycle (labgrid style).
+Flashing launchers share ``flash_if_needed``.
 """
 
 from . import (  # noqa: F401  (register)

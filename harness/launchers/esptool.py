@@ -1,12 +1,13 @@
-"""Launcher for ESP32 boards running stock MicroPython, flashed with esptool.
+"""Launcher for ESP32 boards running stock firmware (the user's), flashed with esptool.
 
 ``activate()`` talks to the board's ROM bootloader through esptool's Python
 API (esptool 5): detect the chip, start the flasher stub, raise the baud rate
 (921600, falling back to 460800, 230400, 115200 when the link cannot carry
 it), compare the firmware file's MD5 with the flash's over the same region,
 write and verify only when they differ, hard-reset into the firmware and
-return the console as a ``SerialLink``. It does not wait for MicroPython's
-REPL: the transport (raw-repl) does that in its ``connect``.
+return the console as a ``SerialLink``. It does not wait for the firmware's
+prompt: the transport (the target's; raw-repl for stock MicroPython) does
+that in its ``connect``.
 
 A bootloader conversation that breaks half way (the link drops, an answer
 is lost) is started again from the top, up to ``attempts`` times (4): even
@@ -26,7 +27,6 @@ it, so targets that do not use this launcher never import it.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import struct
 import sys
@@ -37,301 +37,21 @@ from pathlib import Path
 from ..device.link import SerialLink
 from ..errors import InfrastructureError, LinkClosed
 from ..registry import launchers
+from .base import Launcher, Option, flash_if_needed
+from .esptool_flasher import (  # noqa: F401
+    ROM_BAUD,
+    Dropped,
+    EsptoolFlasher,
+    EsptoolLog,
+    FlasherError,
+    NoBootloader,
+    PortUnavailable,
+    reset_board,
+)
 
 ESP_IMAGE_MAGIC = 0xE9
-ROM_BAUD = 115200                       # the ROM bootloader's baud rate; always works
 BAUD_LADDER = (921600, 460800, 230400, 115200)
-DEFAULTS = {"baud": 115200, "flash_baud": 921600, "chip": "esp32", "attempts": 4,
-            "connect_attempts": 7, "retry_delay": 0.5}
 IMAGE_HEADER = 24                       # 8-byte image header + 16-byte extended header
-
-
-class FlasherError(Exception):
-    """A step of the bootloader conversation failed (internal; see the subclasses)."""
-
-
-class PortUnavailable(FlasherError):
-    """The serial port could not be opened at all."""
-
-
-class NoBootloader(FlasherError):
-    """The port opened, but no ROM bootloader answered esptool's sync."""
-
-
-class Dropped(FlasherError):
-    """The conversation broke after it had started: worth starting again."""
-
-
-class EsptoolFlasher:
-    """The esptool calls, one bootloader conversation per instance.
-
-    Every esptool failure leaves as a ``FlasherError``: ``PortUnavailable``
-    and ``NoBootloader`` cannot be cured by retrying, ``Dropped`` can. Tests
-    replace this class with a fake of the same shape.
-    """
-
-    def __init__(self, port: str, log, connect_attempts: int = 7):
-        self.url = port
-        self.log = log                 # EsptoolLog: where esptool's own output goes
-        self.connect_attempts = connect_attempts
-        self.serial = None
-        self.esp = None
-
-    @staticmethod
-    def chip_name(chip: str) -> str:
-        """esptool's name for a chip option ("esp32" -> "ESP32"); KeyError if unknown."""
-        from esptool.targets import CHIP_DEFS
-
-        return CHIP_DEFS[chip].CHIP_NAME
-
-    @staticmethod
-    def chip_facts(chip: str) -> tuple[int, int]:
-        """(image chip id, bootloader flash offset) of a chip option."""
-        from esptool.targets import CHIP_DEFS
-
-        rom = CHIP_DEFS[chip]
-        return rom.IMAGE_CHIP_ID, rom.BOOTLOADER_FLASH_OFFSET
-
-    @staticmethod
-    def known_chips() -> list[str]:
-        from esptool.targets import CHIP_DEFS
-
-        return sorted(CHIP_DEFS)
-
-    def _call(self, what: str, fn, *args, **kwargs):
-        import serial
-        from esptool.util import FatalError
-
-        with self.log.installed():
-            try:
-                return fn(*args, **kwargs)
-            except (FatalError, serial.SerialException, OSError, struct.error) as exc:
-                raise Dropped(f"{what}: {_one_line(exc)}") from exc
-
-    def open(self) -> None:
-        import esptool
-        import serial
-
-        major = int(esptool.__version__.split(".")[0])
-        if major < 5:
-            raise InfrastructureError(f"esptool {esptool.__version__} is too old: this launcher uses esptool 5's "
-                                      "Python API", "pip install 'esptool>=5' (or run make setup)")
-
-        try:
-            port = serial.serial_for_url(self.url, do_not_open=True, exclusive=True)
-            port.baudrate = ROM_BAUD
-            port.open()
-        except (serial.SerialException, OSError, ValueError) as exc:
-            raise PortUnavailable(_one_line(exc)) from exc
-        self.serial = port
-
-    def connect(self) -> str:
-        """Reset into the ROM bootloader, sync, detect the chip; its esptool name."""
-        import serial
-        from esptool.cmds import detect_chip
-        from esptool.util import FatalError
-
-        with self.log.installed():
-            try:
-                self.esp = detect_chip(self.serial, ROM_BAUD, "default-reset",
-                                       connect_attempts=self.connect_attempts)
-            except FatalError as exc:
-                # esptool says "Failed to connect to ..." when its sync found no
-                # bootloader after every reset and retry; anything else broke
-                # a conversation that had started.
-                if str(exc).startswith("Failed to connect"):
-                    raise NoBootloader(_one_line(exc)) from exc
-                raise Dropped(f"chip detection: {_one_line(exc)}") from exc
-            except (serial.SerialException, OSError) as exc:
-                raise Dropped(f"chip detection: {_one_line(exc)}") from exc
-        return self.esp.CHIP_NAME
-
-    def run_stub(self) -> None:
-        from esptool.cmds import run_stub
-
-        self.esp = self._call("starting the flasher stub", run_stub, self.esp)
-        # esptool's write_flash reconnects on its own after a lost link and
-        # leaves this object confused about the stub; one retry policy, ours.
-        self.esp.WRITE_FLASH_ATTEMPTS = 1
-
-    def host_accepts(self, baud: int) -> bool:
-        """Whether this computer's serial driver takes ``baud`` (the board is not asked)."""
-        port = self.serial
-        old = port.baudrate
-        try:
-            port.baudrate = baud
-            port.baudrate = old
-        except (OSError, ValueError) as exc:
-            self.log.line(f"the serial driver refuses {baud} baud: {exc}")
-            return False
-        return True
-
-    def change_baud(self, baud: int) -> None:
-        self._call(f"changing to {baud} baud", self.esp.change_baud, baud)
-
-    def probe(self) -> None:
-        """One short command, to see that answers come through at the current baud."""
-        from esptool.loader import ESPLoader
-
-        self._call("checking the link", self.esp.read_reg, ESPLoader.CHIP_DETECT_MAGIC_REG_ADDR, timeout=1.0)
-
-    def attach_flash(self) -> int | None:
-        """Attach the SPI flash and configure its size; the size in bytes (None if unknown)."""
-        from esptool.cmds import attach_flash, detect_flash_size
-        from esptool.util import flash_size_bytes
-
-        self._call("attaching the flash", attach_flash, self.esp)
-        size = self._call("reading the flash size", detect_flash_size, self.esp)
-        if size:
-            self._call("setting the flash size", self.esp.flash_set_parameters, flash_size_bytes(size))
-        return flash_size_bytes(size) if size else None
-
-    def flash_md5(self, offset: int, size: int) -> str:
-        return self._call("reading the flash's MD5", self.esp.flash_md5sum, offset, size)
-
-    def write(self, offset: int, data: bytes) -> None:
-        from esptool.cmds import write_flash
-
-        self._call("writing the flash", write_flash, self.esp, [(offset, data)], compress=True)
-
-    def verify(self, offset: int, data: bytes) -> None:
-        from esptool.cmds import verify_flash
-
-        self._call("verifying the flash", verify_flash, self.esp, [(offset, data)])
-
-    def hard_reset(self) -> None:
-        from esptool.cmds import reset_chip
-
-        self._call("resetting the board", reset_chip, self.esp, "hard-reset")
-
-    def close(self) -> None:
-        port, self.esp, self.serial = self.serial, None, None
-        if port is not None:
-            try:
-                port.close()
-            except Exception:  # closing a port that already failed
-                pass
-
-
-def reset_board(link: SerialLink, log: "EsptoolLog") -> bool:
-    """Restart the firmware through the usual ESP32 auto-reset circuit.
-
-    DTR drives IO0 and RTS drives EN through two crossed transistors: with
-    DTR deasserted (IO0 high), asserting RTS holds EN low, and releasing it
-    boots the firmware, not the bootloader. A port without modem lines (a
-    raw TCP bridge, a PTY) cannot reset anything: False, and logged.
-    """
-    from esptool.reset import HardReset
-
-    if link.url.startswith("socket://"):
-        log.line(f"recover: {link.url} carries no modem lines: the board was not reset")
-        return False
-    with log.installed():
-        try:
-            link.port.dtr = False
-            HardReset(link.port)()
-        except OSError as exc:
-            if exc.errno in (errno.ENOTTY, errno.EINVAL):
-                log.line(f"recover: {link.url} has no modem lines: the board was not reset")
-                return False
-            raise LinkClosed(f"could not reset through {link.url}: {exc}") from None
-    return True
-
-
-class EsptoolLog:
-    """esptool's output, into the launcher's log file instead of the terminal."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._partial = ""
-
-    def line(self, text: str) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "a", encoding="utf-8") as f:
-            f.write(text + "\n")
-
-    def write(self, text: str) -> None:
-        text = self._partial + text
-        lines = text.split("\n")
-        self._partial = lines.pop()
-        for line in lines:
-            self.line(line)
-
-    def installed(self):
-        return _InstalledLogger(self)
-
-
-class _InstalledLogger:
-    """Context manager: esptool logs to an ``EsptoolLog`` while inside, as before after.
-
-    esptool 5 logs through esp-pylib's singleton ``EspLog.instance``; we put a
-    logger of ours there and the previous one back. Without esp-pylib (older
-    esptool 5 releases) esptool's output is left where it goes.
-    """
-
-    def __init__(self, sink: EsptoolLog):
-        self.sink = sink
-        self.holder = None
-        self.previous = None
-
-    def __enter__(self):
-        try:
-            from esp_pylib.logger import EspLog, EspLogBase
-        except ImportError:
-            return self
-        sink = self.sink
-
-        class ToFile(EspLogBase):
-            def print(self, *args, **kwargs):
-                sink.write(" ".join(str(a) for a in args) + kwargs.get("end", "\n"))
-
-            def err(self, *args, suggestion=None):
-                sink.write("ERROR: " + " ".join(str(a) for a in args) + "\n")
-
-            def warn(self, *args, suggestion=None):
-                sink.write("WARNING: " + " ".join(str(a) for a in args) + "\n")
-
-            error, warning = err, warn  # the older names esptool still calls
-
-            def note(self, *args):
-                sink.write("NOTE: " + " ".join(str(a) for a in args) + "\n")
-
-            def hint(self, *args):
-                sink.write("HINT: " + " ".join(str(a) for a in args) + "\n")
-
-            def debug(self, *args):
-                pass
-
-            def set_verbosity(self, mode):
-                pass
-
-            def progress_bar(self, cur_iter, total_iters, prefix="", suffix="", bar_length=30):
-                if cur_iter >= total_iters:
-                    sink.write(f"{prefix} {suffix}\n")
-
-        self.holder, self.previous = EspLog, EspLog.instance
-        EspLog.instance = ToFile()
-        return self
-
-    def __exit__(self, *exc):
-        if self.holder is not None:
-            self.holder.instance = self.previous
-        if self.sink._partial:
-            self.sink.write("\n")
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text.split(" For troubleshooting steps visit:")[0] or type(exc).__name__
-
-
-def _int(value, name: str) -> int:
-    if isinstance(value, int):
-        return value
-    try:
-        return int(str(value), 0)
-    except ValueError:
-        raise InfrastructureError(f"the board's {name} must be a number, not {value!r}") from None
 
 
 @dataclass
@@ -348,20 +68,30 @@ class FlashReport:
 
 
 @launchers.register("esptool")
-class EsptoolLauncher:
+class EsptoolLauncher(Launcher):
     loss_is_vm_crash = False  # a lost serial link is the board's or the cable's trouble, not the VM's
     flasher_class = EsptoolFlasher
+    options = {
+        "port": Option(str, help="the board's serial port, a pyserial URL"),
+        "baud": Option(int, 115200, "the firmware's console"),
+        "flash_baud": Option(int, 921600, "first baud rate tried for flashing; lower ones follow on failure"),
+        "chip": Option(str, "esp32", "esptool's chip name"),
+        "attempts": Option(int, 4, "bootloader conversations before giving up"),
+        "connect_attempts": Option(int, 7, "esptool's sync attempts in a conversation"),
+        "retry_delay": Option(float, 0.5, "seconds between conversations"),
+        "flash_offset": Option(int, help="where the image goes (default: the chip's bootloader offset)"),
+        "firmware": Option(str, help="the firmware image (.bin) to flash", path=True),
+    }
 
     def __init__(self, target, firmware: Path | None, log_dir: Path, options: dict | None = None):
-        self.target = target
-        self.options = {**DEFAULTS, **(options or {})}
+        super().__init__(target, firmware, log_dir, options)
         given = self.options.get("firmware") or firmware
         self.firmware = Path(given).expanduser() if given else None
-        self.log_path = log_dir / f"{target.name}-esptool.log"
+        self.log_path = self.log_dir / f"{target.name}-esptool.log"
         self.log = EsptoolLog(self.log_path)
         self.link: SerialLink | None = None
         self.report: FlashReport | None = None
-        self.baud_ladder = self._ladder(_int(self.options["flash_baud"], "flash_baud"))
+        self.baud_ladder = self._ladder(self.options["flash_baud"])
         self.baud_index = 0          # the fastest rate not yet seen to fail; kept across activations
         self._image: tuple[Path, float, bytes] | None = None
 
@@ -422,9 +152,9 @@ class EsptoolLauncher:
         """The firmware file's bytes, checked to be an ESP image for this chip."""
         if self.firmware is None:
             raise InfrastructureError(
-                f"{self.target.name} runs stock MicroPython firmware that you provide, and none was given",
-                "download ESP32_GENERIC-20240602-v1.23.0.bin from micropython.org/download/ESP32_GENERIC "
-                "and pass --firmware=path/to/it (or set firmware in the board's inventory entry)")
+                f"{self.target.name} runs firmware that you provide, and none was given",
+                (f"get {self.target.firmware_hint}, and pass" if self.target.firmware_hint else "pass")
+                + " --firmware=path/to/it (or set firmware in the board's inventory entry)")
         path = self.firmware
         try:
             stamp = path.stat().st_mtime
@@ -443,7 +173,7 @@ class EsptoolLauncher:
             raise InfrastructureError(
                 f"firmware {path} is not an ESP firmware image: it {found}, an ESP image starts with "
                 f"{ESP_IMAGE_MAGIC:#04x}" + (f" and is at least {IMAGE_HEADER} bytes" if data else ""),
-                "use the .bin from micropython.org/download/ESP32_GENERIC (not the .elf, .uf2 or a zip)")
+                f"use {self.target.firmware_hint or 'the firmware .bin image'} (not the .elf, .uf2 or a zip)")
         image_chip = struct.unpack_from("<H", data, 12)[0]
         wanted_id, _ = self.flasher_class.chip_facts(chip)
         if chip != "esp8266" and image_chip != wanted_id:
@@ -456,9 +186,9 @@ class EsptoolLauncher:
 
     def _offset(self, chip: str) -> int:
         if "flash_offset" in self.options:
-            return _int(self.options["flash_offset"], "flash_offset")
-        # MicroPython's ESP32 and ESP32-S2 images start with the bootloader at
-        # 0x1000; the later chips' at 0x0. esptool knows which.
+            return self.options["flash_offset"]
+        # ESP32 and ESP32-S2 images start with the bootloader at 0x1000; the
+        # later chips' at 0x0. esptool knows which.
         return self.flasher_class.chip_facts(chip)[1]
 
     def _bring_up(self) -> FlashReport:
@@ -467,13 +197,13 @@ class EsptoolLauncher:
         port = self._port()
         chip, chip_name = self._chip()
         offset = self._offset(chip)
-        attempts = max(1, _int(self.options["attempts"], "attempts"))
+        attempts = max(1, self.options["attempts"])
         report = FlashReport(chip=chip_name, md5=hashlib.md5(data).hexdigest())
         self.log.line(f"== {time.strftime('%Y-%m-%d %H:%M:%S')} bring-up of {self.target.name} on {port}: "
                       f"{self.firmware} ({len(data)} bytes, md5 {report.md5}) at {offset:#x}")
         while True:
             report.attempts += 1
-            flasher = self.flasher_class(port, self.log, _int(self.options["connect_attempts"], "connect_attempts"))
+            flasher = self.flasher_class(port, self.log, self.options["connect_attempts"])
             try:
                 self._conversation(flasher, data, offset, chip_name, report)
                 break
@@ -489,7 +219,7 @@ class EsptoolLauncher:
                     raise InfrastructureError(
                         f"flashing {self.target.name} on {port} failed {attempts} times; last: {exc}",
                         f"check the cable and the USB hub, lower flash_baud; esptool log: {self.log_path}") from None
-                time.sleep(float(self.options["retry_delay"]))
+                time.sleep(self.options["retry_delay"])
             finally:
                 flasher.close()
         report.seconds = time.monotonic() - started
@@ -498,8 +228,7 @@ class EsptoolLauncher:
             self._say(f"{self.firmware.name} written and verified ({report.baud} baud, "
                       f"{report.seconds:.1f} s{retried})")
         else:
-            self._say(f"{self.firmware.name} already on the board (md5 {report.md5}), not flashed "
-                      f"({report.seconds:.1f} s{retried})")
+            self.log.line(f"bring-up took {report.seconds:.1f} s{retried}")
         return report
 
     def _conversation(self, flasher, data: bytes, offset: int, chip_name: str, report: FlashReport) -> None:
@@ -534,15 +263,14 @@ class EsptoolLauncher:
                 f"{flash_size // 1024} KiB of flash",
                 "use a build for this board's flash size")
         on_board = flasher.flash_md5(offset, len(data))
-        if on_board == report.md5:
-            report.action = "skipped"
-            self.log.line(f"the flash already holds this firmware (md5 {on_board}): not writing")
-        else:
-            self._say(f"flashing {self.firmware.name} ({len(data)} bytes) at {offset:#x} "
-                      f"at {report.baud} baud on {port} ...")
+
+        def write() -> None:
             flasher.write(offset, data)
             flasher.verify(offset, data)
-            report.action = "written"
+
+        report.action = flash_if_needed(f"{self.firmware.name} ({len(data)} bytes)", f"md5 {report.md5}",
+                                        f"md5 {on_board}", write, self._say,
+                                        f"at {offset:#x} at {report.baud} baud on {port}")
         flasher.hard_reset()
 
     def _settle_baud(self, flasher) -> int:
@@ -573,7 +301,7 @@ class EsptoolLauncher:
     def _open_console(self) -> SerialLink:
         port = self._port()
         try:
-            self.link = SerialLink(port, _int(self.options["baud"], "baud"))
+            self.link = SerialLink(port, self.options["baud"])
         except LinkClosed as exc:
             raise InfrastructureError(f"cannot open the console of {self.target.name}: {exc}",
                                       "check that nothing else (a serial monitor) holds the port") from None

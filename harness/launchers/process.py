@@ -9,6 +9,7 @@ from pathlib import Path
 from ..device.link import PipeLink
 from ..procs import die_with_parent
 from ..registry import launchers
+from .base import Launcher, Option
 
 
 def describe_exit(code: int | None) -> str:
@@ -23,13 +24,13 @@ def describe_exit(code: int | None) -> str:
 
 
 @launchers.register("process")
-class ProcessLauncher:
+class ProcessLauncher(Launcher):
     loss_is_vm_crash = True  # the runner is the VM: if it dies, the VM crashed
+    options = {"build_id": Option(str, internal=True)}
 
     def __init__(self, target, firmware: Path, log_dir: Path, options: dict | None = None):
-        self.target = target
-        self.firmware = firmware
-        self.log_path = log_dir / f"{target.name}-runner.log"
+        super().__init__(target, firmware, log_dir, options)
+        self.log_path = self.log_dir / f"{target.name}-runner.log"
         self.proc: subprocess.Popen | None = None
         self.link: PipeLink | None = None
 

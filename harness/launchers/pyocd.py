@@ -15,9 +15,9 @@ the board's inventory entry over the target's ``launcher_options``:
     build_id      the build the board must run (the session passes it)
 
 ``activate()`` resets the board and reads its booter's ready INFO; it flashes
-only when the board announces another build than the one wanted. pyOCD is
-imported inside ``PyOCD`` alone, so other targets need no pyOCD, and tests
-replace ``PyOCD`` with a fake.
+only when the board announces another build than the one wanted. The pyOCD
+calls are ``PyOCD``'s (harness/launchers/pyocd_probe.py), which tests replace
+with a fake.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from ..device.memports import PyOCDPort
 from ..errors import ConfigError, DeviceTimeout, InfrastructureError, LinkClosed
 from ..registry import launchers
 from ..transports.booter import BooterClient
+from .base import Launcher, Option, flash_if_needed
+from .pyocd_probe import ProbeError, PyOCD
 
 DEFAULT_TARGET = "stm32g030c8tx"  # any G030x8: the C8 and K8 share die, flash and algorithm
 DEFAULT_FREQUENCY = 4_000_000
@@ -57,101 +59,6 @@ PACK_HINT = ("install the STM32G0 pack into pyOCD's cache: `pyocd pack install s
              "network), or download the Keil.STM32G0xx_DFP .pack from https://www.keil.arm.com/packs/ "
              "and give its path: pack = \"/path/Keil.STM32G0xx_DFP.x.y.z.pack\" in the board's entry "
              "in boards.toml, or --pack PATH")
-
-
-class ProbeError(Exception):
-    """pyOCD failed; the message is pyOCD's."""
-
-
-class PyOCD:
-    """The few pyOCD calls the launcher makes, and nothing more."""
-
-    def __init__(self):
-        self.session = None
-
-    def probes(self) -> list[tuple[str, str]]:
-        """(unique ID, description) of every attached probe; does not wait for one."""
-        from pyocd.core.helpers import ConnectHelper
-
-        try:
-            found = ConnectHelper.get_all_connected_probes(blocking=False, print_wait_message=False)
-            return [(p.unique_id, p.description) for p in found]
-        except Exception as exc:  # a USB stack pyOCD cannot use
-            raise ProbeError(f"{type(exc).__name__}: {exc}") from None
-
-    def target_types(self, pack: str | None) -> set[str]:
-        """The target types pyOCD offers: the pack's devices, or without a
-        pack the built-in targets and the packs installed in its cache."""
-        from pyocd.target import TARGET, normalise_target_type_name
-        from pyocd.target.pack import cmsis_pack, pack_target
-
-        try:
-            if pack:
-                devices = cmsis_pack.CmsisPack(pack).devices
-                return {normalise_target_type_name(d.part_number) for d in devices}
-            installed = pack_target.ManagedPacks.get_installed_targets()
-            return set(TARGET) | {normalise_target_type_name(d.part_number) for d in installed}
-        except Exception as exc:  # a damaged pack, a pack cache pyOCD cannot read
-            raise ProbeError(f"{type(exc).__name__}: {exc}") from None
-
-    def connect(self, unique_id: str, options: dict) -> None:
-        from pyocd.core import exceptions
-        from pyocd.core.helpers import ConnectHelper
-        from pyocd.core.session import Session
-
-        # A Session on the probe whose ID is exactly this one: the helpers
-        # match IDs as substrings, and ask on the terminal when several match.
-        found = [p for p in ConnectHelper.get_all_connected_probes(blocking=False, print_wait_message=False)
-                 if p.unique_id == unique_id]
-        if not found:
-            raise ProbeError(f"probe {unique_id} went away")
-        try:
-            self.session = Session(found[0], options=options)
-            self.session.open()
-        except exceptions.Error as exc:
-            self.close()
-            raise ProbeError(f"{type(exc).__name__}: {exc}") from None
-
-    def _call(self, fn, *args):
-        from pyocd.core import exceptions
-
-        try:
-            return fn(*args)
-        except exceptions.Error as exc:
-            raise ProbeError(f"{type(exc).__name__}: {exc}") from None
-
-    def read32(self, address: int) -> int:
-        return self._call(self.session.target.read32, address)
-
-    def write32(self, address: int, value: int) -> None:
-        self._call(self.session.target.write32, address, value)
-
-    def read(self, address: int, size: int) -> bytes:
-        return bytes(self._call(self.session.target.read_memory_block8, address, size))
-
-    def write(self, address: int, data: bytes) -> None:
-        self._call(self.session.target.write_memory_block8, address, list(data))
-
-    def program(self, image: Path, address: int) -> None:
-        from pyocd.flash.file_programmer import FileProgrammer
-
-        self._call(FileProgrammer(self.session).program, str(image), "bin", base_address=address)
-
-    def reset(self, hardware: bool) -> None:
-        """Reset and run: hardware pulls NRST; otherwise the target's default
-        (a system reset through the debug port)."""
-        from pyocd.core.target import Target
-
-        kind = Target.ResetType.HARDWARE if hardware else None
-        self._call(self.session.target.reset, kind)
-
-    def close(self) -> None:
-        if self.session is not None:
-            session, self.session = self.session, None
-            try:
-                session.close()
-            except Exception:  # closing after the probe was unplugged
-                pass
 
 
 class _Replay:
@@ -199,17 +106,27 @@ def build_id_of(firmware: Path) -> str | None:
 
 
 @launchers.register("pyocd")
-class PyOCDLauncher:
+class PyOCDLauncher(Launcher):
     loss_is_vm_crash = False  # a lost serial port is the bench's trouble, not the VM's
     backend = PyOCD           # tests put a fake here
+    options = {
+        "probe": Option(str, help="the debug probe's unique ID (pyocd list); may be left out with one probe"),
+        "port": Option(str, help="the board's USART as a pyserial URL"),
+        "baud": Option(int, DEFAULT_BAUD, "the USART's baud rate"),
+        "pack": Option(str, help="the Keil.STM32G0xx_DFP .pack file", path=True),
+        "frequency": Option(int, DEFAULT_FREQUENCY, "SWD clock, Hz"),
+        "pyocd_target": Option(str, DEFAULT_TARGET, "pyOCD target type"),
+        "connect_mode": Option(str, "under-reset", "pyOCD's connect mode"),
+        "flash_offset": Option(int, FLASH_BASE, "where the image goes"),
+        "build_id": Option(str, help="the build the board must run", internal=True),
+        "memory_port": Option(bool, internal=True),
+    }
 
     def __init__(self, target, firmware: Path, log_dir: Path, options: dict | None = None):
-        self.target = target
-        self.firmware = Path(firmware)
-        self.options = dict(options or {})
-        self.log_path = Path(log_dir) / f"{target.name}-pyocd.log"
+        super().__init__(target, Path(firmware), log_dir, options)
+        self.log_path = self.log_dir / f"{target.name}-pyocd.log"
         self.build_id = self.options.get("build_id") or build_id_of(self.firmware)
-        self.pyocd_target = self.options.get("pyocd_target", DEFAULT_TARGET).lower()
+        self.pyocd_target = str(self.options["pyocd_target"]).lower()
         self.probe = None
         self.link: _Replay | None = None
         self.unique_id = ""
@@ -222,34 +139,34 @@ class PyOCDLauncher:
             self._connect_probe()
             self.link = self._open_link()
             self.info = self._boot(hardware=False, timeout=READY_TIMEOUT)
-            running = self.info.build_id if self.info else None
-            if self.build_id is None or running != self.build_id:
-                self._say(f"flashing {self.image()} (build {self.build_id or 'unknown'}; the board runs "
-                          f"{'build ' + running if running else 'no booter that answers'})")
-                started = time.monotonic()
-                self._flash()
-                self.flashed = True
-                self.info = self._boot(hardware=False, timeout=self.target.startup_timeout)
-                if self.info is None:
-                    raise InfrastructureError(
-                        f"flashed and verified {self.image().name}, but the board sent no INFO on "
-                        f"{self.options['port']} within {self.target.startup_timeout:g} s",
-                        "check the serial wiring (adapter RX to PA9, adapter TX to PA10, GND), that the port "
-                        "is this board's, and the baud (115200); if the chip was blank at power-on, "
-                        "cycle its power once")
-                if self.build_id and self.info.build_id != self.build_id:
-                    raise InfrastructureError(
-                        f"flashed build {self.build_id}, but the board announces build={self.info.build_id}",
-                        "another board may be on this serial port: check port against probe in boards.toml")
+            started = time.monotonic()
+            action = flash_if_needed(str(self.image()), self.build_id, self.info.build_id if self.info else None,
+                                     self._flash_and_boot, self._say)
+            if action == "written":
                 self._say(f"flashed and verified in {time.monotonic() - started:.1f} s")
-            else:
-                self._say(f"the board runs build {running} already: not flashed")
             self._say(f"ready: {self.info}")
             self.link.rewind()  # the transport reads the INFO we read
             return self.link
         except BaseException:
             self.deactivate()
             raise
+
+    def _flash_and_boot(self) -> None:
+        """Flash, verify, and read the INFO of the build flashed."""
+        self._flash()
+        self.flashed = True
+        self.info = self._boot(hardware=False, timeout=self.target.startup_timeout)
+        if self.info is None:
+            raise InfrastructureError(
+                f"flashed and verified {self.image().name}, but the board sent no INFO on "
+                f"{self.options['port']} within {self.target.startup_timeout:g} s",
+                "check the serial wiring (adapter RX to PA9, adapter TX to PA10, GND), that the port "
+                "is this board's, and the baud (115200); if the chip was blank at power-on, "
+                "cycle its power once")
+        if self.build_id and self.info.build_id != self.build_id:
+            raise InfrastructureError(
+                f"flashed build {self.build_id}, but the board announces build={self.info.build_id}",
+                "another board may be on this serial port: check port against probe in boards.toml")
 
     def recover(self) -> _Replay:
         """A hard reset through the probe (NRST), on a freshly opened port."""
@@ -331,8 +248,8 @@ class PyOCDLauncher:
         self._check_target_type()
         options = {
             "target_override": self.pyocd_target,
-            "connect_mode": self.options.get("connect_mode", "under-reset"),
-            "frequency": int(self.options.get("frequency", DEFAULT_FREQUENCY)),
+            "connect_mode": self.options["connect_mode"],
+            "frequency": self.options["frequency"],
             "hide_programming_progress": True,
             "no_config": True,  # no pyocd.yaml from the working directory
             "resume_on_disconnect": True,
@@ -394,7 +311,7 @@ class PyOCDLauncher:
                               "add port = \"/dev/ttyUSB0\" (or rfc2217://host:port) to it in boards.toml, "
                               "or pass --port")
         try:
-            return _Replay(SerialLink(port, int(self.options.get("baud", DEFAULT_BAUD))))
+            return _Replay(SerialLink(port, self.options["baud"]))
         except LinkClosed as exc:
             raise InfrastructureError(
                 str(exc), "check port in the board's entry (ls /dev/serial/by-id/), that no other program "
@@ -428,7 +345,7 @@ class PyOCDLauncher:
             raise InfrastructureError(f"no firmware image {image} to flash",
                                       "build the target again (python -m harness build --target g030)")
         data = image.read_bytes()
-        address = int(self.options.get("flash_offset", FLASH_BASE))
+        address = self.options["flash_offset"]
         try:
             self.probe.program(image, address)
             written = self.probe.read(address, len(data))

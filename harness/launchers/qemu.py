@@ -24,18 +24,19 @@ from ..device.memports import GdbRemotePort
 from ..errors import InfrastructureError
 from ..procs import die_with_parent, temp_dir
 from ..registry import launchers
+from .base import Launcher, Option
 from .process import describe_exit
 
 
 @launchers.register("qemu")
-class QemuLauncher:
+class QemuLauncher(Launcher):
     loss_is_vm_crash = False  # QEMU going away is an infrastructure failure
+    options = {"build_id": Option(str, internal=True),
+               "memory_port": Option(bool, internal=True)}   # open the gdbstub
 
     def __init__(self, target, firmware: Path, log_dir: Path, options: dict | None = None):
-        self.target = target
-        self.firmware = firmware
-        self.log_path = log_dir / f"{target.name}-qemu.log"
-        self.options = options or {}
+        super().__init__(target, firmware, log_dir, options)
+        self.log_path = self.log_dir / f"{target.name}-qemu.log"
         self.proc: subprocess.Popen | None = None
         self.link: SocketLink | None = None
         self.tmpdir: tempfile.TemporaryDirectory | None = None

@@ -43,8 +43,8 @@ from ..errors import HarnessError
 from ..paths import REPO_ROOT, REPORTS_DIR
 from ..suite.recorder import Recorder, StepOutcome
 from ..suite.verdict import CaseResult, Verdict
-from .sinks import ResultSink
 from .allure_files import target_environment, write_categories, write_environment
+from .sinks import ResultSink
 
 RESULTS_FOLDER = "allure-results"  # in a run's reports/ folder
 NO_REPORTS_ENV = "HIL_NO_REPORTS"

@@ -27,8 +27,8 @@ from datetime import datetime
 from pathlib import Path
 
 from ..suite.verdict import CaseResult, Verdict, result_record
-from .sinks import ResultSink
 from .allure import case_module, error_details
+from .sinks import ResultSink
 
 JUNIT_FILE = "junit.xml"   # in a run's reports/ folder
 SUITE_NAME = "bytecode-hil"   # pytest's says pytest

@@ -108,8 +108,9 @@ class TargetSession:
 
     def _user_firmware(self, options: dict) -> Path:
         if not options.get("firmware"):
+            hint = f"get {self.target.firmware_hint}, and pass" if self.target.firmware_hint else "pass"
             raise ConfigError(f"{self.target.name} runs firmware you provide, and none was given",
-                              "pass --firmware PATH, or set firmware in the board's inventory entry")
+                              f"{hint} --firmware PATH, or set firmware in the board's inventory entry")
         path = Path(options["firmware"]).expanduser()
         if not path.is_file():
             raise ConfigError(f"firmware {path} does not exist")

@@ -50,12 +50,8 @@ from ...errors import ConfigError, DeviceRejected, DeviceTimeout, ProtocolError
 from ...registry import transports
 from .bundle import BUNDLE_MODULES_MAX, unbundle
 from .mpy import ARCH_NAMES, blob_problem
-
-BANNER = b"raw REPL; CTRL-B to exit\r\n"
-PROMPT = b">"
-SOFT_REBOOT = b"soft reboot\r\n"
-CTRL_A, CTRL_C, CTRL_D = b"\x01", b"\x03", b"\x04"
-PASTE_REQUEST = b"\x05A\x01"
+from .rawrepl_code import PROBE, RUN, STAGE, bytes_literal, compact  # noqa: F401 (bytes_literal: tests)
+from .repl import RawRepl, _RunTimeout, _Timeout
 
 MODULE = "hilcase"          # the name the blob is imported by
 MOUNT_POINT = "/__hil"
@@ -68,17 +64,6 @@ STDIN_FRAME = re.compile(r'^  File "<stdin>", line \d+, in .*\n', re.M)
 TRACEBACK_HEAD = "Traceback (most recent call last):\n"
 
 
-class _Timeout(Exception):
-    """Nothing expected came in time; ``pending`` is what came instead."""
-
-    def __init__(self, what: str, pending: bytes):
-        super().__init__(what)
-        self.what = what
-        self.pending = pending
-
-
-class _RunTimeout(_Timeout):
-    """The code was sent and ran, but did not end in time; ``pending`` is its output so far."""
 
 
 class _Restarted(Exception):
@@ -87,210 +72,6 @@ class _Restarted(Exception):
     def __init__(self, pending: bytes):
         super().__init__("the board restarted")
         self.pending = pending
-
-
-# --- What the device is asked -------------------------------------------------
-
-# Printed as key=value lines. Every probe is guarded: stock builds differ.
-PROBE = r"""
-import sys
-def _p(k, v):
-    print(k + '=' + str(v))
-_i = sys.implementation
-_p('vm', _i.name)
-_p('version', '.'.join([str(x) for x in _i.version[:3]]))
-_p('mpy', getattr(_i, '_mpy', 0))
-_p('machine', getattr(_i, '_machine', ''))
-_p('platform', sys.platform)
-try:
-    import gc
-    gc.collect()
-    _p('heap', gc.mem_free() + gc.mem_alloc())
-    _p('free', gc.mem_free())
-except ImportError:
-    pass
-_b = 1
-try:
-    while (1 << _b) is (1 << _b):
-        _b += 1
-except OverflowError:
-    pass
-_p('smallint', _b + 1)
-_f = ['core']
-try:
-    float('1.5')
-    _f.append('float')
-    _f.append('double' if 1.0 + 1e-10 != 1.0 else 'float32')
-except Exception:
-    pass
-try:
-    if 2 ** 100 > 2 ** 99:
-        _f.append('bigint')
-except Exception:
-    pass
-for _m in ('sys', 'gc', 'micropython', 'math', 'cmath', 'struct', 'array', 'collections', 'io',
-           'time', 'os', 're', 'json', 'random', 'heapq', 'binascii', 'hashlib', 'select', 'errno',
-           'uctypes', 'machine', 'vfs'):
-    try:
-        __import__(_m)
-        _f.append('module:' + _m)
-    except ImportError:
-        pass
-def _t(name, test):
-    try:
-        if test():
-            _f.append(name)
-    except Exception:
-        pass
-class _R:
-    def __radd__(s, o):
-        return 7
-class _S:
-    def __floordiv__(s, o):
-        return 7
-class _I:
-    def __iadd__(s, o):
-        return 7
-def _inplace():
-    x = _I()
-    x += 1
-    return x == 7
-def _slice_assign():
-    b = bytearray(2)
-    b[0:1] = b'x'
-    return b == bytearray(b'x\x00')
-class _D:
-    def __get__(s, o, t):
-        return 7
-class _C:
-    d = _D()
-class _A:
-    def __setattr__(s, k, v):
-        _A.seen = v
-def _setattr():
-    a = _A()
-    a.x = 7
-    return _A.seen == 7
-def _fn():
-    pass
-class _G:
-    def __getitem__(s, k):
-        return k
-_t('unicode', lambda: len('\u00e9') == 1)
-_t('frozenset', lambda: len(frozenset((1, 1))) == 1)
-_t('memoryview', lambda: memoryview(b'ab')[1] == 98)
-_t('bytes-hex', lambda: b'\x01'.hex() == '01' and bytes.fromhex('01') == b'\x01')
-_t('str-partition', lambda: 'a=b'.partition('=') == ('a', '=', 'b'))
-_t('str-center', lambda: 'a'.center(3) == ' a ')
-_t('str-splitlines', lambda: 'a\nb'.splitlines() == ['a', 'b'])
-_t('reverse-ops', lambda: 1 + _R() == 7)
-_t('special-methods', lambda: _S() // 1 == 7)
-_t('inplace-ops', _inplace)
-_t('slice-assign', _slice_assign)
-_t('descriptors', lambda: _C().d == 7)
-_t('slice-attrs', lambda: _G()[1:2:3].step == 3)
-_t('slice-indices', lambda: _G()[1:5].indices(3) == (1, 3, 1))
-_t('round-int', lambda: round(123, -1) == 120)
-_t('pow3', lambda: pow(2, 3, 5) == 3)
-_t('ordereddict', lambda: __import__('collections').OrderedDict is not None)
-_t('deque', lambda: __import__('collections').deque is not None)
-_t('next-default', lambda: next(iter(()), 7) == 7)
-_t('setattr-delattr', _setattr)
-_t('function-attrs', lambda: _fn.__name__ == '_fn')
-_t('notimplemented', lambda: NotImplemented is not None)
-_t('range-binop', lambda: range(3) == range(3))
-_t('sys-maxsize', lambda: sys.maxsize > 0)
-_p('features', ','.join(_f))
-"""
-
-# Sent first for every case, after the soft reset: an in-RAM filesystem
-# holding the blob, in the VFS protocol stock firmware speaks to Python
-# filesystems, and the function that imports the blob between
-# ticks_us() readings. The filesystem is also its one file (open() returns
-# it): an io.IOBase, so the importer reads it as a stream. The importer
-# closes it once the module is loaded, just before the module runs: that
-# frees the blob, as the booter frees it, and marks where loading ends and
-# the run begins. _run prints the run's and the load's microseconds and the
-# heap in use on a marker line after the case's output, whatever the case
-# did; nothing it does after the case allocates. Kept short: the device
-# compiles it for every case.
-STAGE = """
-import sys, io
-try:
-    from vfs import mount
-except ImportError:
-    from os import mount
-from time import ticks_us as _T, ticks_diff as _D
-try:
-    from gc import collect as _C, mem_alloc as _A
-except ImportError:
-    _C = _A = lambda: 0
-class _FS(io.IOBase):
-    def __init__(s, n):
-        s.data, s.pos, s.loaded, s.extra = bytearray(n), 0, 0, {}
-    def mount(s, *args):
-        pass
-    umount = chdir = mount
-    def getcwd(s):
-        return ''
-    def stat(s, path):
-        p = path[1:]
-        if path == '/' or [k for k in s.extra if k.startswith(p + '/')]:
-            return (0x4000,) + (0,) * 9
-        if p in s.extra:
-            return (0x8000,) + (0,) * 5 + (len(s.extra[p]),) + (0,) * 3
-        if path != '/{module}.mpy' or s.data is None:
-            raise OSError(2)
-        return (0x8000,) + (0,) * 5 + (len(s.data),) + (0,) * 3
-    def ilistdir(s, path):
-        return iter([] if s.data is None else [('{module}.mpy', 0x8000, 0, len(s.data))])
-    def open(s, path, mode):
-        if path[1:] in s.extra:
-            return io.BytesIO(s.extra[path[1:]])
-        s.stat(path)
-        s.pos = 0
-        return s
-    def readinto(s, buf):
-        n = min(len(buf), len(s.data) - s.pos)
-        buf[:n] = s.data[s.pos:s.pos + n]
-        s.pos += n
-        return n
-    def read(s, n=-1):
-        buf = bytearray(len(s.data) - s.pos if n < 0 else n)
-        return bytes(buf[:s.readinto(buf)])
-    def ioctl(s, req, arg):
-        if req == 4:
-            s.close()
-        return 0
-    def close(s):
-        s.data, s.loaded = None, _T()
-def _run():
-    _C()
-    t = _T()
-    try:
-        import {module}
-    finally:
-        e = _T()
-        r = _fs.loaded or e
-        print('\\x1f{marker}', _D(e, r), _D(r, t), _A(), end='\\x1e')
-_fs = _FS({size})
-mount(_fs, '{mount}')
-sys.path.insert(0, '{mount}')
-"""
-RUN = "_run()\n"
-
-_LITERAL = [chr(b) if 0x20 <= b < 0x7F and b not in (0x27, 0x5C) else f"\\x{b:02x}" for b in range(256)]
-
-
-def bytes_literal(data: bytes) -> str:
-    """``data`` as a Python bytes literal of printable ASCII."""
-    return "b'" + "".join(_LITERAL[b] for b in data) + "'"
-
-
-def compact(code: str) -> str:
-    """``code`` with one space of indentation a level instead of four: the
-    device takes every byte through a UART."""
-    return re.sub(r"^(?:    )+", lambda m: " " * (len(m.group(0)) // 4), code, flags=re.M)
 
 
 def uncook(data: bytes) -> bytes:
@@ -306,163 +87,6 @@ def clean_traceback(text: str) -> tuple[str, bool]:
     if body is not None and not body.startswith("  File "):
         return body, False
     return cleaned, body is not None
-
-
-class RawRepl:
-    """MicroPython's raw REPL over a link: enter it, soft-reset, execute code."""
-
-    def __init__(self, link, raw_paste: bool = True, plain_chunk: int = 256, plain_delay: float = 0.01):
-        self.link = link
-        self.buffer = bytearray()
-        # None: not asked yet; then whether the firmware takes raw-paste.
-        self.paste: bool | None = None if raw_paste else False
-        self.plain_chunk = plain_chunk
-        self.plain_delay = plain_delay
-
-    # --- reading -----------------------------------------------------------
-    def _fill(self, deadline: float) -> None:
-        left = deadline - time.monotonic()
-        if left > 0:
-            self.buffer += self.link.read(4096, left)
-
-    def read_until(self, marker: bytes, deadline: float, what: str, watch=None) -> bytes:
-        """The bytes before ``marker``, consuming both; ``watch`` sees the
-        buffer as it grows and may raise."""
-        start = 0
-        while True:
-            at = self.buffer.find(marker, start)
-            if at >= 0:
-                data = bytes(self.buffer[:at])
-                del self.buffer[:at + len(marker)]
-                return data
-            if watch is not None:
-                watch(self.buffer)
-            start = max(0, len(self.buffer) - len(marker) + 1)
-            if time.monotonic() >= deadline:
-                raise _Timeout(what, bytes(self.buffer))
-            self._fill(deadline)
-
-    def read_exactly(self, size: int, deadline: float, what: str) -> bytes:
-        while len(self.buffer) < size:
-            if time.monotonic() >= deadline:
-                raise _Timeout(what, bytes(self.buffer))
-            self._fill(deadline)
-        data = bytes(self.buffer[:size])
-        del self.buffer[:size]
-        return data
-
-    def _poll(self) -> None:
-        """Take in whatever the device has sent, without waiting."""
-        self.buffer += self.link.read(4096, 0)
-
-    # --- modes -------------------------------------------------------------
-    def enter(self, deadline: float, retry: float = 1.0) -> None:
-        """Stop whatever runs (Ctrl-C twice) and enter the raw REPL (Ctrl-A),
-        asking again every ``retry`` seconds: a board still booting may miss
-        the first request."""
-        while True:
-            self.link.write(b"\r" + CTRL_C)
-            time.sleep(0.05)
-            self.link.write(CTRL_C)
-            time.sleep(0.05)
-            self.link.write(b"\r" + CTRL_A)
-            try:
-                self.read_until(BANNER + PROMPT, min(deadline, time.monotonic() + retry), "raw REPL banner")
-                return
-            except _Timeout:
-                if time.monotonic() >= deadline:
-                    raise
-
-    def soft_reset(self, deadline: float) -> None:
-        """Ctrl-D at the raw prompt: the VM reboots, and the raw REPL is back."""
-        self.link.write(CTRL_D)
-        self.read_until(SOFT_REBOOT, deadline, "soft reboot")
-        self.read_until(BANNER + PROMPT, deadline, "raw REPL banner after the soft reboot")
-
-    # --- executing ---------------------------------------------------------
-    def execute(self, code: bytes, send_deadline: float, run_timeout: float, watch=None) -> tuple[bytes, bytes]:
-        """Run ``code``; its output and the text of its uncaught exception
-        (both as the device sent them). ``run_timeout`` starts once the
-        device has all the code."""
-        if self.paste is not False:
-            accepted = self._send_paste(code, send_deadline)
-            if self.paste is None:
-                self.paste = accepted
-            if not accepted:
-                self._send_plain(code, send_deadline)
-        else:
-            self._send_plain(code, send_deadline)
-        deadline = time.monotonic() + run_timeout
-        try:
-            output = self.read_until(CTRL_D, deadline, "end of the output", watch)
-        except _Timeout as exc:
-            raise _RunTimeout(exc.what, exc.pending) from None
-        try:
-            error = self.read_until(CTRL_D, deadline, "end of the error output")
-            self.read_until(PROMPT, deadline, "raw REPL prompt")
-        except _Timeout as exc:
-            raise _RunTimeout(exc.what, output) from None
-        return output, error
-
-    def _send_plain(self, code: bytes, deadline: float) -> None:
-        for at in range(0, len(code), self.plain_chunk):
-            self.link.write(code[at:at + self.plain_chunk])
-            if self.plain_delay:
-                time.sleep(self.plain_delay)
-        self.link.write(CTRL_D)
-        answer = self.read_exactly(2, deadline, "OK from the raw REPL")
-        if answer != b"OK":
-            raise ProtocolError(f"the raw REPL answered {answer + bytes(self.buffer[:60])!r} instead of OK")
-
-    def _send_paste(self, code: bytes, deadline: float) -> bool:
-        """Send ``code`` in raw-paste mode; False (and the device back at the
-        raw prompt) if the firmware refuses it or does not know it."""
-        self.link.write(PASTE_REQUEST)
-        answer = self.read_exactly(2, deadline, "answer to the raw-paste request")
-        if answer == b"R\x00":
-            self.read_until(PROMPT, deadline, "raw prompt after raw-paste was refused")
-            return False
-        if answer != b"R\x01":
-            # Taken as raw input: \x05A went into the line, and the \x01
-            # reset the raw REPL, which announces itself again.
-            self.buffer[:0] = answer
-            self.read_until(BANNER + PROMPT, deadline, "raw REPL banner after an unknown raw-paste request")
-            return False
-        increment = int.from_bytes(self.read_exactly(2, deadline, "raw-paste window size"), "little")
-        window, at, ended = increment, 0, False
-        while at < len(code) and not ended:
-            if window:
-                self._poll()
-            else:
-                self._fill(deadline)
-            while self.buffer and not ended:
-                flow = self.buffer[0]
-                del self.buffer[:1]
-                if flow == 0x01:
-                    window += increment
-                elif flow == 0x04:
-                    ended = True  # the device stopped taking code (a syntax error)
-                else:
-                    raise ProtocolError(f"unexpected byte {flow:#04x} from the device during raw-paste")
-            if not window and not ended:
-                if time.monotonic() >= deadline:
-                    raise _Timeout("raw-paste flow control byte", bytes(self.buffer))
-                continue
-            if not ended:
-                piece = code[at:at + window]
-                self.link.write(piece)
-                at += len(piece)
-                window -= len(piece)
-        self.link.write(CTRL_D)
-        if not ended:
-            # The device acknowledges the end; flow bytes may come first.
-            while True:
-                flow = self.read_exactly(1, deadline, "end of raw-paste acknowledgement")
-                if flow == CTRL_D:
-                    break
-                if flow != CTRL_A:
-                    raise ProtocolError(f"unexpected byte {flow!r} from the device ending raw-paste")
-        return True
 
 
 @transports.register("raw-repl")
@@ -610,7 +234,8 @@ class RawReplTransport:
             if error:
                 text = uncook(error).decode("utf-8", "replace").strip()
                 if "MemoryError" in text:
-                    raise DeviceRejected("no-memory", f"no heap to stage a {len(blob)}-byte blob: {text.splitlines()[-1]}", 5)
+                    raise DeviceRejected("no-memory",
+                                         f"no heap to stage a {len(blob)}-byte blob: {text.splitlines()[-1]}", 5)
                 raise ProtocolError(f"staging the blob failed on the device:\n{text}")
 
     def _stage_module(self, name: str, code: bytes) -> None:
@@ -629,7 +254,8 @@ class RawReplTransport:
         if error:
             text = uncook(error).decode("utf-8", "replace").strip()
             if "MemoryError" in text:
-                raise DeviceRejected("no-memory", f"no heap to stage {what} ({size} bytes): {text.splitlines()[-1]}", 5)
+                raise DeviceRejected("no-memory",
+                                     f"no heap to stage {what} ({size} bytes): {text.splitlines()[-1]}", 5)
             raise ProtocolError(f"staging {what} failed on the device:\n{text}")
 
     def _program_output(self, raw: bytes) -> tuple[bytes, tuple[int, int, int]]:

@@ -1,7 +1,13 @@
-"""Target descriptions: targets/<name>/target.toml, validated on load."""
+"""Target descriptions: targets/<name>/target.toml, validated on load.
+
+Targets of your own (a board of your lab, a VM of your own) may live outside
+this project: ``$HIL_TARGETS`` names folders (separated by ``:``) searched for
+``<name>/target.toml`` before the project's targets/.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -72,15 +78,29 @@ class Target:
         return self.path.parent
 
 
-def available_targets(root: Path = TARGETS_DIR) -> list[str]:
-    return sorted(p.parent.name for p in root.glob("*/target.toml"))
+TARGETS_ENV = "HIL_TARGETS"
 
 
-def load_target(name: str, root: Path = TARGETS_DIR) -> Target:
-    path = root / name / "target.toml"
-    if not path.exists():
+def target_folders(root: Path | None = None) -> list[Path]:
+    """Where target files are looked for: ``root`` alone when given, else
+    the folders of $HIL_TARGETS, then the project's targets/."""
+    if root is not None:
+        return [root]
+    extra = [Path(p).expanduser() for p in os.environ.get(TARGETS_ENV, "").split(os.pathsep) if p]
+    return extra + [TARGETS_DIR]
+
+
+def available_targets(root: Path | None = None) -> list[str]:
+    return sorted({p.parent.name for folder in target_folders(root) for p in folder.glob("*/target.toml")})
+
+
+def load_target(name: str, root: Path | None = None) -> Target:
+    found = [folder / name / "target.toml" for folder in target_folders(root)
+             if (folder / name / "target.toml").is_file()] if name and "/" not in name else []
+    if not found:
         raise ConfigError(f"no target named {name!r}",
                           f"available targets: {', '.join(available_targets(root)) or 'none'}")
+    path = found[0]
     try:
         data = tomllib.loads(path.read_text())
     except tomllib.TOMLDecodeError as exc:

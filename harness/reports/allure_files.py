@@ -63,11 +63,16 @@ def _property(value: object) -> str:
     return str(value).replace("\\", "\\\\").replace("\n", "\\n")
 
 
+VM_KEYS = ("vm", "vm.source", "vm.source.sha256")
+
+
 def environment_lines(environments: dict[str, dict], targets: list[str]) -> list[tuple[str, str]]:
-    """Key, value pairs: the VM once, then each target's firmware, device and board."""
+    """Key, value pairs: the VM once when every target runs the same (else
+    per target), then each target's firmware, device and board."""
     lines = []
-    shared = next(iter(environments.values()), {})
-    for key in ("vm", "vm.source", "vm.source.sha256"):
+    vms = {tuple(env.get(key) for key in VM_KEYS) for env in environments.values()}
+    shared = next(iter(environments.values()), {}) if len(vms) == 1 else {}
+    for key in VM_KEYS:
         if key in shared:
             lines.append((key, shared[key]))
     lines.append(("targets", ",".join(targets)))
@@ -77,7 +82,7 @@ def environment_lines(environments: dict[str, dict], targets: list[str]) -> list
             lines.append((f"{target}.status", "never came up (see the broken cases)"))
             continue
         for key, value in env.items():
-            if key not in ("vm", "vm.source", "vm.source.sha256", "target"):
+            if key != "target" and not (shared and key in VM_KEYS):
                 lines.append((f"{target}.{key}", value))
     lines.append(("python", platform.python_version()))
     return lines

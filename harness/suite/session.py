@@ -38,8 +38,12 @@ from .verdict import (
 )
 
 
-def check_footprint(target: Target, firmware: BuildResult, profile: VMProfile) -> Footprint:
-    """The firmware's footprint; a BuildError with the figures if it does not fit."""
+def check_footprint(target: Target, firmware: BuildResult, profile: VMProfile) -> Footprint | None:
+    """The firmware's footprint; a BuildError with the figures if it does not
+    fit. None for a runner that is no ELF file (a script) on a target
+    without a memory budget."""
+    if not target.memory and firmware.product.read_bytes()[:4] != b"\x7fELF":
+        return None
     footprint = measure(firmware.product)
     problems = footprint.check(target.name, target.memory)
     if problems:
@@ -94,7 +98,7 @@ class TargetSession:
                 "step": "build", "seconds": self.firmware.seconds, "at": time.time(),
                 "title": f"build firmware for {self.target.name} ({'built' if self.firmware.ran_make else 'cached'})",
                 "details": {"build id": self.firmware.build_id,
-                            "footprint": self.footprint.describe(self.target.memory)}})
+                            "footprint": self.footprint.describe(self.target.memory) if self.footprint else "none"}})
         transport_options = {"signing_key": read_signing_key(self.signing_key_file)} if self.signing_key_file else {}
         pushed = replace(self.target, transport=transport_for(self.target.transport, self.push))
         self.device = Device(pushed, firmware, self.log_dir, options, transport_options=transport_options)

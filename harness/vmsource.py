@@ -25,7 +25,7 @@ from .errors import SourceError
 from .paths import REPO_ROOT
 
 # Source files whose content makes up the tree's identity.
-_HASHED_SUFFIXES = {".c", ".h", ".py", ".mk", ".s", ".S"}
+_HASHED_SUFFIXES = {".c", ".h", ".py", ".mk", ".s", ".S", ".pyi", ".rs", ".toml"}
 
 
 ARCHIVES_ENV = "HIL_VM_ARCHIVES"

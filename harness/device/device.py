@@ -140,7 +140,11 @@ class Device:
                 return Execution("rejected", detail=str(exc), rejection=exc.name, link_events=link_events)
             if record.status == "fault":
                 self._after_fault()
-                return Execution("crashed", record=record, detail=f"CPU fault at PC {record.fault_pc:#010x}",
-                                 link_events=link_events)
+                lines = [line for line in record.trace.splitlines() if line.strip()]
+                # A VM that stopped itself (a panic, a failed assertion) says
+                # so in its trace, and has no faulting PC; a CPU fault has one.
+                detail = (f"the VM stopped itself: {lines[-1].strip()}" if lines and not record.fault_pc
+                          else f"CPU fault at PC {record.fault_pc:#010x}")
+                return Execution("crashed", record=record, detail=detail, link_events=link_events)
             return Execution("completed", record=record, link_events=link_events)
         raise AssertionError("unreachable")

@@ -1,3 +1,3 @@
 """VM profiles: everything the harness knows about one Python VM (harness/vms/base.py)."""
 
-from . import micropython  # noqa: F401  (registers the profile and its transports)
+from . import micropython, pikascript  # noqa: F401  (each registers its profile, and its transports)

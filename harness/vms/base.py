@@ -29,6 +29,7 @@ What a profile answers, in the order a case meets it:
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Protocol, Sequence
@@ -153,3 +154,23 @@ class VMProfile(ABC):
         """What the target lacks that a program ending in ``error_line``
         needs, or ''. ``source`` is the program's text."""
         return ""
+
+
+def compiler_died(executable: Path, identity: str, returncode: int, name: str, compiler: str) -> Exception:
+    """What it means that the compiler ``executable`` died by a signal
+    compiling ``name``: a damaged build (its bytes are not those it was
+    loaded with: an infrastructure error, rebuild it), or the compiler's own
+    fault on this program (a finding about the VM: the case fails)."""
+    from ..errors import BuildError
+    from ..launchers.process import describe_exit
+
+    how = describe_exit(returncode)
+    try:
+        intact = hashlib.sha256(executable.read_bytes()).hexdigest()[:16] == identity
+    except OSError:
+        intact = False
+    if not intact:
+        return BuildError(f"{compiler} ({executable}) {how} compiling {name}, and it is not the build it was",
+                          "a damaged build: delete its folder to build it anew")
+    return CompileError(f"{compiler} crashed compiling {name}: {how} (a fault of the VM's compiler, "
+                        "not of the harness)")

@@ -25,6 +25,7 @@
 #   only when used (the board sets CROSS_COMPILE after the VM's set-up), and
 #   the rules that compile SRC_C (with CFLAGS) and SRC_S (with AFLAGS) into
 #   $(BUILD)/<source>.o
+#   LIBC_SPECS  (optional) empty for the full newlib instead of newlib-nano
 # The start-up calls HIL_APP_MAIN (hil_board.h): the booter unless the VM's
 # fragment names another entry with -DHIL_APP_MAIN=<function> in CFLAGS.
 # MAILBOX=0 leaves out the RAM mailbox a debug probe can push blobs into
@@ -37,6 +38,9 @@ endif
 BOARD_ARCH := cortex-m0
 OPT_HOT := -Os
 MAILBOX ?= 1
+# The C library: newlib-nano, unless the VM's fragment asks for the full
+# newlib (LIBC_SPECS empty; it then provides what that wants, _sbrk).
+LIBC_SPECS ?= --specs=nano.specs
 
 # NDEBUG: assert() would bring newlib's __assert_func and printf with it.
 CFLAGS += $(CPUFLAGS) -Os -g -DNDEBUG -fno-common
@@ -47,7 +51,7 @@ CFLAGS += -flto
 # The link step generates the code, so it needs the code generation flags.
 LDFLAGS += -flto=auto -Os
 endif
-LDFLAGS += $(CPUFLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections
+LDFLAGS += $(CPUFLAGS) -nostartfiles $(LIBC_SPECS) -Wl,--gc-sections
 LDFLAGS += -Wl,-Map=$(BUILD)/firmware.map
 LIBS = -lm -lc -lgcc
 

@@ -12,14 +12,14 @@ from typing import Sequence
 
 from ...build import BuildResult, BuildSpec, build
 from ...device.info import DeviceInfo
-from ...errors import BuildError, ConfigError
-from ...launchers.process import describe_exit
+from ...errors import ConfigError
 from ...paths import TARGETS_DIR
-from ...procs import owned_name, sweep_stale
+from ...procs import owned_name
 from ...registry import vm_profiles
 from ...targets import Target
 from ...vmsource import SourcePin, VMSource, archive_source, checkout_source, pinned_source
-from ..base import CompileError, Module, VMProfile
+from ..base import CompileError, Module, VMProfile, compiler_died
+from ..blobcache import BlobCache
 from ..firmware import build_port, port_spec
 from .bundle import bundle
 from .mpy import blob_problem
@@ -43,43 +43,32 @@ TMP_PREFIX = "tmp-"
 
 
 class MpyCross:
-    """mpy-cross with a cache of compiled blobs keyed by source and compiler."""
+    """mpy-cross, its blobs cached by source and compiler."""
 
     def __init__(self, build: BuildResult, cache: Path, options: tuple[str, ...] = ()):
         self.build = build
         self.executable = build.product
-        self.cache = cache / "blobs"
+        self.blobs = BlobCache(cache, ".mpy")
         self.options = options
         self.identity = hashlib.sha256(self.executable.read_bytes()).hexdigest()[:16]
-        sweep_stale(self.cache, TMP_PREFIX)
 
     def compile(self, source: bytes, name: str) -> bytes:
         """Compile ``source``; ``name`` is the file name tracebacks show."""
-        key = hashlib.sha256(b"\0".join([self.identity.encode(), name.encode(),
-                                         " ".join(self.options).encode(), source])).hexdigest()
-        cached = self.cache / key[:2] / f"{key}.mpy"
-        if cached.exists():
-            return cached.read_bytes()
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        # Temporary names carry our PID: a killed run's leftovers get swept.
-        tmp_src = self.cache / f"{owned_name(TMP_PREFIX)}{key}.py"
-        tmp_out = self.cache / f"{owned_name(TMP_PREFIX)}{key}.mpy"
-        tmp_src.write_bytes(source)
-        try:
-            proc = subprocess.run([str(self.executable), *self.options, "-s", name, "-o", str(tmp_out),
-                                   str(tmp_src)], capture_output=True, text=True)
+        def make(out: Path) -> None:
+            src = self.blobs.scratch(f"{out.stem}.py")
+            src.write_bytes(source)
+            try:
+                proc = subprocess.run([str(self.executable), *self.options, "-s", name, "-o", str(out), str(src)],
+                                      capture_output=True, text=True)
+            finally:
+                src.unlink(missing_ok=True)
             if proc.returncode < 0:
-                # Killed by a signal: the compiler broke, not the program.
-                raise BuildError(f"mpy-cross ({self.executable}) died of {describe_exit(proc.returncode)} "
-                                 f"compiling {name}", "a damaged build: delete its folder to build it anew")
+                raise compiler_died(self.executable, self.identity, proc.returncode, name, "mpy-cross")
             if proc.returncode != 0:
-                raise CompileError((proc.stderr or proc.stdout).strip().replace(str(tmp_src), name))
-            blob = tmp_out.read_bytes()
-            tmp_out.replace(cached)  # atomic: parallel workers may race here
-            return blob
-        finally:
-            tmp_src.unlink(missing_ok=True)
-            tmp_out.unlink(missing_ok=True)
+                raise CompileError((proc.stderr or proc.stdout).strip().replace(str(src), name))
+
+        return self.blobs.get([self.identity.encode(), name.encode(), " ".join(self.options).encode(), source],
+                              make)
 
 
 @vm_profiles.register("micropython")

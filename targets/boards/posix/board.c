@@ -1,7 +1,8 @@
 // Board layer for a Linux process: the host runners. The byte link is
 // stdin/stdout, so the harness talks to a host runner exactly as it talks to
 // a booter on a board. Given compiled modules as arguments it runs them once
-// each instead, printing output to stdout and tracebacks to stderr.
+// each instead, printing output to stdout and tracebacks to stderr;
+// --describe prints what it announces in INFO.
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -91,6 +92,10 @@ static void write_stderr(const char *data, size_t len) {
     fwrite(data, 1, len, stderr);
 }
 
+static void describe_text(const char *text) {
+    fputs(text, stdout);
+}
+
 static int run_file(const char *path) {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
@@ -128,6 +133,12 @@ int main(int argc, char **argv) {
     sigaction(SIGILL, &sa, NULL);
     sigaction(SIGFPE, &sa, NULL);
     sigaction(SIGABRT, &sa, NULL);
+    if (argc == 2 && strcmp(argv[1], "--describe") == 0) {
+        // What the runner announces in INFO, for a person or a build step.
+        hil_vm_describe(describe_text);
+        putchar('\n');
+        return 0;
+    }
     if (argc > 1) {
         int status = 0;
         for (int i = 1; i < argc; i++) {

@@ -1,0 +1,19 @@
+// PikaPython's configuration for bytecode-hil builds (selected by
+// -DPIKA_CONFIG_ENABLE; the core's pika_config_valid.h fills in the rest).
+// What differs between targets (heap, syntax level, the parser) is in
+// configs/<name>.h, which every build of the target shares: its host
+// runner, its firmware and the compiler of its blobs.
+#ifndef HIL_PIKA_CONFIG_H
+#define HIL_PIKA_CONFIG_H
+
+#include HIL_CONFIG_HEADER
+
+// No event thread: a booter runs one program at a time on one thread.
+#define PIKA_EVENT_THREAD_ENABLE 0
+// open() has no file system behind it on a board; the PC-side compiler
+// (HIL_PIKA_TOOL) reads and writes files.
+#ifndef HIL_PIKA_TOOL
+#define PIKA_FILEIO_ENABLE 0
+#endif
+
+#endif // HIL_PIKA_CONFIG_H

@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(make gcc python3-venv gcc-multilib gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)
+# PikaScript's precompiler (rust-msc) builds offline with Debian's Rust and
+# packaged crates (targets/pikascript/glue.mk).
+DEBIAN_PACKAGES+=(cargo rustc librust-libc-dev librust-fs-extra-dev)
 # The HTML report's command line (Allure 3) runs on Node.js.
 command -v node >/dev/null || DEBIAN_PACKAGES+=(nodejs)
 command -v npm >/dev/null || DEBIAN_PACKAGES+=(npm)

@@ -49,6 +49,40 @@ def disagrees(row: dict[str, dict], targets: list[str]) -> bool:
     return len({row[t]["verdict"] if t in row else NOT_RUN for t in targets}) > 1
 
 
+FAILING_VERDICTS = ("fail", "vm-crash", "timeout")
+
+
+def vm_of(targets: list[str]) -> dict[str, str]:
+    """Each target's VM, from its target file ('' for one no longer known)."""
+    from ..errors import HarnessError
+    from ..targets import load_target
+
+    vms = {}
+    for target in targets:
+        try:
+            vms[target] = load_target(target).vm
+        except HarnessError:
+            vms[target] = ""
+    return vms
+
+
+def vm_disagreements(rows: dict, targets: list[str], vms: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Cases where the VMs disagree: one VM passes the case on a target of
+    its own, another fails it (fail, vm-crash, timeout) on one of its own:
+    case -> VM -> its verdicts, for the cases that do."""
+    found = {}
+    for case, row in rows.items():
+        by_vm: dict[str, set[str]] = {}
+        for target in targets:
+            if target in row and vms.get(target):
+                by_vm.setdefault(vms[target], set()).add(row[target]["verdict"])
+        passing = {vm for vm, verdicts in by_vm.items() if "pass" in verdicts}
+        failing = {vm for vm, verdicts in by_vm.items() if verdicts & set(FAILING_VERDICTS)}
+        if passing and failing and passing != failing:
+            found[case] = {vm: "/".join(sorted(verdicts)) for vm, verdicts in sorted(by_vm.items())}
+    return found
+
+
 def write_matrix(records: list[dict], targets: list[str], folder: Path) -> list[Path]:
     rows = build(records, targets)
     folder.mkdir(parents=True, exist_ok=True)
@@ -65,7 +99,7 @@ def write_matrix(records: list[dict], targets: list[str], folder: Path) -> list[
                 cells += [row[t]["verdict"] if t in row else NOT_RUN, f"{ratio:.3f}" if ratio else ""]
             writer.writerow([case, "yes" if disagrees(row, targets) else ""] + cells)
     md_path = folder / "matrix.md"
-    md_path.write_text(_markdown(rows, order, targets))
+    md_path.write_text(_markdown(rows, order, targets, vm_of(targets)))
     files = [csv_path, md_path]
     plot = _plot(rows, order, targets, folder / "matrix.svg")
     if plot:
@@ -73,7 +107,7 @@ def write_matrix(records: list[dict], targets: list[str], folder: Path) -> list[
     return files
 
 
-def _markdown(rows: dict, order: list[str], targets: list[str]) -> str:
+def _markdown(rows: dict, order: list[str], targets: list[str], vms: dict[str, str]) -> str:
     differing = [c for c in order if disagrees(rows[c], targets)]
     lines = [f"# Differential matrix: {', '.join(targets)}", "",
              f"{len(rows)} cases; the verdicts differ between targets in {len(differing)}. Cells: the verdict, "
@@ -84,11 +118,43 @@ def _markdown(rows: dict, order: list[str], targets: list[str]) -> str:
                   for t in targets]
         if any(counts):
             lines.append(f"| {verdict} | " + " | ".join(str(n) for n in counts) + " |")
-    lines += ["", "| case | " + " | ".join(targets) + " |", "|---|" + "---|" * len(targets)]
+    lines += _by_area(rows, targets) + _between_vms(rows, targets, vms)
+    heads = [f"{t} ({vms[t]})" if len(set(vms.values())) > 1 else t for t in targets]
+    lines += ["", "| case | " + " | ".join(heads) + " |", "|---|" + "---|" * len(targets)]
     for case in order:
         mark = " **(differs)**" if case in differing else ""
         lines.append(f"| {case}{mark} | " + " | ".join(_cell(rows[case].get(t)) for t in targets) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _area(case: str) -> str:
+    return case.split("/", 1)[0] if "/" in case else "(top level)"
+
+
+def _by_area(rows: dict, targets: list[str]) -> list[str]:
+    """Per area, the cases that pass on each target, of those it has."""
+    areas = sorted({_area(case) for case in rows})
+    if len(areas) < 2:
+        return []
+    lines = ["", "Passes per area:", "", "| area | " + " | ".join(targets) + " |", "|---|" + "---|" * len(targets)]
+    for area in areas:
+        cases = [c for c in rows if _area(c) == area]
+        lines.append(f"| {area} | " + " | ".join(
+            f"{sum(1 for c in cases if rows[c].get(t, {}).get('verdict') == 'pass')}/{len(cases)}"
+            for t in targets) + " |")
+    return lines
+
+
+def _between_vms(rows: dict, targets: list[str], vms: dict[str, str]) -> list[str]:
+    if len({vm for vm in vms.values() if vm}) < 2:
+        return []
+    found = vm_disagreements(rows, targets, vms)
+    lines = ["", f"Where the VMs disagree (one passes the case, the other fails it): {len(found)} cases.", ""]
+    if found:
+        names = sorted({vm for verdicts in found.values() for vm in verdicts})
+        lines += ["| case | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+        lines += [f"| {case} | " + " | ".join(found[case].get(vm, "") for vm in names) + " |" for case in sorted(found)]
+    return lines
 
 
 def _plot(rows: dict, order: list[str], targets: list[str], path: Path) -> Path | None:

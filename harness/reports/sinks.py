@@ -25,7 +25,7 @@ from typing import Callable
 
 from ..targets import load_target
 from .journal import Journal
-from .matrix import INFRASTRUCTURE, write_matrix
+from .matrix import INFRASTRUCTURE, build, vm_disagreements, vm_of, write_matrix
 from .summary import finish_target, results_path
 
 
@@ -143,7 +143,14 @@ class MatrixSink(ResultSink):
         files = write_matrix(entries, runner.targets, self.reports_dir)
         if self.attach is not None:
             self.attach(files)
-        return [f"differential matrix: {path}" for path in files]
+        lines = [f"differential matrix: {path}" for path in files]
+        vms = vm_of(runner.targets)
+        if len(set(vms.values())) > 1:
+            found = vm_disagreements(build(entries, runner.targets), runner.targets, vms)
+            lines.append(f"the VMs disagree on {len(found)} cases (one passes, the other fails): "
+                         + ", ".join(sorted(found)[:10]) + (", ..." if len(found) > 10 else "")
+                         + " (the matrix lists them)")
+        return lines
 
 
 class ConsoleSink(ResultSink):

@@ -57,6 +57,14 @@ def measure(elf: Path) -> Footprint:
     data = elf.read_bytes()
     if data[:4] != b"\x7fELF":
         raise BuildError(f"{elf} is not an ELF file")
+    try:
+        return _measure(data)
+    except (struct.error, IndexError, ValueError, UnicodeDecodeError):
+        raise BuildError(f"{elf} is not a whole ELF file (truncated or damaged)",
+                         f"delete its build folder {elf.parent} to build it anew") from None
+
+
+def _measure(data: bytes) -> Footprint:
     is64 = data[4] == 2
     endian = "<" if data[5] == 1 else ">"
     if is64:

@@ -22,12 +22,14 @@ from ..vmsource import VMSource
 SIGNING_KEY = "SIGNING_KEY_FILE"   # a make variable naming a file: its content is the key, never its path
 
 
-def port_spec(vm_folder: str, target: Target, config_files: list[Path], variables: dict,
+def port_spec(vm_folder: str, target: Target, config_files: list[Path], variables: dict, locations: dict,
               with_compiler: bool = False, make_overrides: dict | None = None, name_prefix: str = "") -> BuildSpec:
     """The build of ``targets/<vm_folder>/port.mk`` for ``target``.
     ``config_files``: the VM's configuration headers and makefiles for the
     target (make does not rebuild on changed flags: their content is part of
-    the key); ``variables``: the VM's own make variables."""
+    the key); ``variables``: the VM's own make variables; ``locations``: more
+    of them, naming its source tree and the folders of its other builds (keyed
+    by their last two path components: their content is keyed otherwise)."""
     board = TARGETS_DIR / "boards" / target.board
     if not (board / "board.mk").exists():
         raise ConfigError(f"target {target.name}: no board layer {board}",
@@ -41,12 +43,12 @@ def port_spec(vm_folder: str, target: Target, config_files: list[Path], variable
     vm_dir = TARGETS_DIR / vm_folder
     return BuildSpec(
         name=name.rstrip("-"), directory=TARGETS_DIR, makefile=f"{vm_folder}/port.mk",
-        variables={"CONFIG": target.config, "BOARD": target.board, **variables, **make},
+        variables={"CONFIG": target.config, "BOARD": target.board, **variables, **locations, **make},
         product="firmware.elf", inputs=(TARGETS_DIR / "common", vm_dir, board),
         config_files=(*config_files, vm_dir / "port.mk", board / "board.mk",
                       *sorted((TARGETS_DIR / "common").glob("*.mk")),
                       *([make[SIGNING_KEY]] if SIGNING_KEY in make else [])),   # a new key is a new firmware
-        path_variables=(SIGNING_KEY,))
+        path_variables=(SIGNING_KEY,), location_variables=tuple(locations))
 
 
 def build_port(spec: BuildSpec, source: VMSource, cache: Path) -> BuildResult:

@@ -115,7 +115,7 @@ class MicroPythonProfile(VMProfile):
                               f"add {config} or name an existing one in {target.path}")
         return port_spec("micropython", target,
                          [config, PORT / "mpconfigport.h", PORT / "repl" / "mpconfigport.h"],
-                         {"MPY_DIR": str(source.root), "COMPILER": "1" if with_compiler else "0"},
+                         {"COMPILER": "1" if with_compiler else "0"}, {"MPY_DIR": str(source.root)},
                          with_compiler, make_overrides)
 
     def build_firmware(self, target: Target, source: VMSource, cache: Path,

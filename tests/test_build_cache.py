@@ -1,0 +1,72 @@
+"""The build cache: a build is checked on use, a damaged one made again; a
+cache moved elsewhere is the same cache; a compiler that dies is told apart
+from a damaged build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+
+import pytest
+
+from harness.build import BuildResult, BuildSpec
+from harness.errors import BuildError
+from harness.suite.toolchain import Toolchain
+from harness.targets import load_target
+from harness.vms.base import CompileError
+from harness.vms.micropython.profile import MpyCross
+
+
+@pytest.fixture
+def copied_cache(toolchain, tmp_path):
+    """The pinned source, mpy-cross and host32's runner, copied into a cache elsewhere."""
+    target = load_target("host32")
+    firmware = toolchain.profile.build_firmware(target, toolchain.source, toolchain.cache)
+    copy = tmp_path / "elsewhere"
+    shutil.copytree(toolchain.source.root, copy / "src" / toolchain.source.root.name, symlinks=True)
+    for built in (firmware, toolchain.compiler.build):
+        shutil.copytree(built.folder, copy / "build" / built.folder.name, symlinks=True)
+    return target, firmware, copy
+
+
+def test_a_cache_moved_elsewhere_rebuilds_nothing(copied_cache):
+    target, firmware, copy = copied_cache
+    tc = Toolchain.prepare("micropython", cache=copy)
+    again = tc.profile.build_firmware(target, tc.source, copy)
+    assert (again.build_id, again.ran_make) == (firmware.build_id, False)
+    assert not tc.compiler.build.ran_make
+
+
+def test_a_damaged_build_is_made_again_with_a_word(copied_cache, capfd):
+    target, firmware, copy = copied_cache
+    tc = Toolchain.prepare("micropython", cache=copy)
+    elf = copy / "build" / firmware.folder.name / "firmware.elf"
+    elf.write_bytes(elf.read_bytes()[:1000])   # truncated, with a new time: make alone would take it
+    again = tc.profile.build_firmware(target, tc.source, copy)
+    assert again.ran_make and again.build_id == firmware.build_id
+    assert f"the cached build {firmware.folder.name} was damaged" in capfd.readouterr().err
+    assert again.product.read_bytes() == firmware.product.read_bytes()
+
+
+def fake_compiler(tmp_path, script: str) -> MpyCross:
+    exe = tmp_path / "mpy-cross"
+    exe.write_text("#!/bin/sh\n" + script)
+    exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
+    spec = BuildSpec(name="mpy-cross", directory=tmp_path, makefile=None, product="mpy-cross")
+    return MpyCross(BuildResult(spec, tmp_path, exe, 0.0, False, tmp_path / "log"), tmp_path / "cache")
+
+
+def test_a_compiler_that_crashes_on_a_program_fails_that_case(tmp_path):
+    compiler = fake_compiler(tmp_path, "kill -SEGV $$\n")
+    with pytest.raises(CompileError, match="mpy-cross crashed compiling c.py: killed by SIGSEGV"):
+        compiler.compile(b"print(1)\n", "c.py")
+
+
+def test_a_compiler_whose_binary_changed_since_it_was_built_is_a_damaged_build(tmp_path):
+    compiler = fake_compiler(tmp_path, "kill -SEGV $$\n")
+    with open(compiler.executable, "a") as f:   # the cached binary, truncated or overwritten meanwhile
+        f.write("# changed\n")
+    with pytest.raises(BuildError, match="not the build it was"):
+        compiler.compile(b"print(2)\n", "c.py")
+    assert os.access(compiler.executable, os.X_OK)

@@ -1,8 +1,8 @@
 """``python -m harness suite``: which cases, where the reports go, and the run.
 
 The cases are ours (files and folders below cases/) or the scripts of corpora
-(any other folder, docs/corpus.md). The reports go to ``reports/`` below the
-current folder, never into a corpus. The run itself is the runner's
+(any other folder, docs/corpus.md). The reports go to the run's reports
+folder (harness/reports/folder.py), never into a corpus. The run itself is the runner's
 (harness/suite/runner.py), the one pytest's plugin drives too, with the
 command line's sinks: the console, the journal, the results files and timing
 reports, the matrix, Allure results and JUnit XML.
@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .options import Settings
-from .paths import CASES_DIR, REPORTS_DIR, overlaps
+from .paths import CASES_DIR, overlaps
+from .reports import folder
 from .reports.allure import RESULTS_FOLDER, AllureResults, AllureSink
 from .reports.junit import JUNIT_FILE, JUnitSink, JUnitXml
 from .reports.sinks import ConsoleSink, JournalSink, MatrixSink, ResultsSink
@@ -41,62 +42,55 @@ def select_cases(paths: list[str], settings: Settings) -> tuple[list, list[Path]
     return cases, corpora
 
 
-def _overlapping(folder: Path, corpora: list[Path]) -> Path | None:
-    """The corpus ``folder`` is in (or holds): writing or emptying it would touch the corpus."""
-    return next((c for c in corpora if overlaps(folder, c)), None)
-
-
-def reports_folder(corpora: list[Path]) -> tuple[Path, str]:
-    """The run's reports/ folder: below the current folder, else (run from
-    inside a corpus) the project's, and why there. Never a corpus's: the
-    results files and timing reports are written, --no-reports or not."""
-    path = Path.cwd().resolve() / "reports"
-    corpus = _overlapping(path, corpora)
-    if corpus is None:
-        return path, ""
-    # Run from inside a corpus: its files stay as they were, the reports go
-    # to the project's reports/, where make report looks for them.
-    if _overlapping(REPORTS_DIR, corpora):
-        raise ConfigError(f"the reports would go into the corpus {corpus}, whose files a run leaves untouched",
-                          "run it from a folder outside the corpus")
-    return REPORTS_DIR, f"not below the current folder: it is inside the corpus {corpus}, whose files stay untouched"
-
-
-def report_path(given: str | None, option: str, default: str, corpora: list[Path]) -> tuple[Path, str]:
+def report_path(given: str | None, option: str, default: Path, corpora: list[Path]) -> Path:
     """Where one of the run's reports goes: ``given`` (the value of ``option``),
-    else ``default`` in the run's reports/ folder (``reports_folder``); and
-    why there when it is not where the user asked or would look. Never into a corpus."""
-    if given:
-        path = Path(given).expanduser().resolve()
-        corpus = _overlapping(path, corpora)
-        if corpus:
-            raise ConfigError(f"{option} {given} is inside the corpus {corpus} (or holds it), whose "
-                              "files a run leaves untouched", "choose a place outside it, or pass --no-reports")
-        return path, ""
-    folder, why = reports_folder(corpora)
-    return folder / default, why
+    else ``default`` in the run's reports folder. Never into a corpus."""
+    if not given:
+        return default
+    path = Path(given).expanduser().resolve()
+    corpus = next((c for c in corpora if overlaps(path, c)), None)
+    if corpus:
+        raise ConfigError(f"{option} {given} is inside the corpus {corpus} (or holds it), whose "
+                          "files a run leaves untouched", "choose a place outside it, or pass --no-reports")
+    return path
 
 
 def run_suite(settings: Settings, paths: list[str], verbose: bool = False) -> int:
     cases, corpora = select_cases(paths, settings)
-    reports, reports_why = reports_folder(corpora)
-    # Every option is checked, and a misspelt target refused, before the last run's reports are cleared.
+    reports = folder.choose(settings.reports_dir, Path.cwd() / "reports", corpora)
+    # Every option is checked, and a misspelt target refused, before the last run's reports are touched.
     runner = Runner(settings, reports)
-    runner.resume()
-    sinks = [ConsoleSink(verbose), JournalSink(runner.journal(), settings.resume, {"rootdir": str(Path.cwd())}),
-             ResultsSink(reports, settings.hil_results, settings.update_baseline, settings.baseline_dir,
-                         runner.cache)]
+    runner.planned = len(cases) * len(runner.targets)
+    sinks = [ConsoleSink(verbose)]
+    if settings.no_reports:
+        sinks.append(ResultsSink(reports, None, False, None, runner.cache, files=False))
+    lock = None
     if not settings.no_reports:
-        folder, why = report_path(settings.alluredir, "--alluredir", RESULTS_FOLDER, corpora)
-        junit_path, junit_why = report_path(settings.junitxml, "--junitxml", JUNIT_FILE, corpora)
+        allure_folder = report_path(settings.alluredir, "--alluredir", reports / RESULTS_FOLDER, corpora)
+        junit_path = report_path(settings.junitxml, "--junitxml", reports / JUNIT_FILE, corpora)
         if junit_path.is_dir():
             raise ConfigError(f"--junitxml {settings.junitxml} is a folder",
                               f"name a file, e.g. --junitxml {Path(settings.junitxml) / JUNIT_FILE}")
-        # A resumed run keeps the results of the cases it does not run again.
-        allure = AllureSink(AllureResults(folder, clean=settings.clean_alluredir or not (settings.alluredir
-                                                                                          or settings.resume)), why)
-        sinks += [MatrixSink(reports, allure.attach), allure, JUnitSink(JUnitXml(junit_path), junit_why)]
-    runner.sinks = sinks
+        lock = folder.ReportsLock(reports)
+        lock.acquire(settings.wait_for_reports)
+    try:
+        runner.resume()
+        if not settings.no_reports:
+            # A resumed run keeps the results of the cases it does not run again.
+            allure = AllureSink(AllureResults(allure_folder, clean=settings.clean_alluredir
+                                              or not (settings.alluredir or settings.resume)))
+            sinks += [JournalSink(runner.journal(), settings.resume, {"rootdir": str(Path.cwd())}),
+                      ResultsSink(reports, settings.hil_results, settings.update_baseline, settings.baseline_dir,
+                                  runner.cache),
+                      MatrixSink(reports, allure.attach), allure, JUnitSink(JUnitXml(junit_path))]
+        runner.sinks = sinks
+        return _run(runner, cases)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _run(runner: Runner, cases: list) -> int:
     interrupted = True
     try:
         for target in runner.targets:
@@ -107,8 +101,7 @@ def run_suite(settings: Settings, paths: list[str], verbose: bool = False) -> in
         # However the run ends (Ctrl-C, SIGTERM, a bug): the files of the cases that finished.
         try:
             lines = runner.finish(interrupted)
-            if reports_why and any(runner.records.values()):
-                lines.append(f"  {reports_why}")
-            print("\n".join(lines))
+            if lines:
+                print("\n".join(lines))
         finally:
             runner.close()

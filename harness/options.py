@@ -51,6 +51,24 @@ def _push(text: str) -> str:
     return text
 
 
+def read_signing_key(path: str) -> bytes:
+    """The blob-signing key's bytes; errors name the file, never its content."""
+    try:
+        key = Path(path).expanduser().read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read the signing key file {path}: {exc.strerror}",
+                          "give --signing-key (HIL_SIGNING_KEY) a file holding the key") from None
+    if len(key) < 16:
+        raise ConfigError(f"the signing key in {path} is {len(key)} bytes; use at least 16 random bytes",
+                          f"e.g. head -c 32 /dev/urandom > {path}")
+    return key
+
+
+def _signing_key(text: str) -> str:
+    read_signing_key(text)   # readable and long enough, before anything is built with it
+    return str(Path(text).expanduser().resolve())
+
+
 def _patterns(text: str) -> tuple:
     return tuple(p.strip() for p in text.split(",") if p.strip())
 
@@ -83,7 +101,7 @@ OPTIONS = [
     Option("--case-timeout", "HIL_CASE_TIMEOUT", "seconds per case, over the target's default",
            _seconds("--case-timeout"), commands=frozenset({RUN, SUITE})),
     Option("--signing-key", "HIL_SIGNING_KEY", "file holding a blob-signing key: firmware is built to run only "
-           "blobs signed with it, and the harness signs them", commands=BOARD_COMMANDS),
+           "blobs signed with it, and the harness signs them", _signing_key, commands=BOARD_COMMANDS),
     Option("--push", "HIL_PUSH", "how blobs reach a booter: uart, or swd (into its RAM mailbox through the debug "
            "probe; QEMU's gdbstub on emulated targets); default: as the target file says", _push,
            commands=BOARD_COMMANDS),
@@ -117,8 +135,12 @@ OPTIONS = [
            switch=True, default=False),
     Option("--baseline-dir", "HIL_BASELINE_DIR", "where timing baselines live (default "
            "targets/<name>/baseline.json; a folder holds <name>.json)"),
-    Option("--no-reports", "HIL_NO_REPORTS", "write no Allure results, no JUnit XML and no matrix (the results "
-           "files and timing reports are still written)", switch=True, default=False),
+    Option("--reports-dir", "HIL_REPORTS_DIR", "the run's reports folder, the only place it writes (default "
+           "reports/ below where the run starts; under pytest, below its rootdir)"),
+    Option("--no-reports", "HIL_NO_REPORTS", "write no file at all: no journal, results files, timing reports, "
+           "Allure results, JUnit XML or matrix", switch=True, default=False),
+    Option("--wait-for-reports", None, "when another run holds the reports folder, wait for it to end instead "
+           "of stopping", switch=True, default=False),
     # pytest has these three already (allure-pytest's and its own junitxml).
     Option("--alluredir", None, "Allure results folder (default reports/allure-results, emptied first)",
            pytest=False),
@@ -155,7 +177,9 @@ class Settings:
     resume: bool = False
     update_baseline: bool = False
     baseline_dir: str | None = None
+    reports_dir: str | None = None
     no_reports: bool = False
+    wait_for_reports: bool = False
     alluredir: str | None = None
     clean_alluredir: bool = False
     junitxml: str | None = None

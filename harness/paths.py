@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import ConfigError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TARGETS_DIR = REPO_ROOT / "targets"
 CASES_DIR = REPO_ROOT / "cases"
@@ -23,7 +25,14 @@ def cache_dir(override: str | os.PathLike | None = None) -> Path:
         base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
         path = Path(base) / "bytecode-hil"
     path = path.expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"the cache folder {path} cannot be made: {exc.strerror}",
+                          "point --hil-cache or HIL_CACHE at a folder you may write (or unset it)") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ConfigError(f"the cache folder {path} is not writable",
+                          "point --hil-cache or HIL_CACHE at a folder you may write (or unset it)")
     return path
 
 

@@ -62,6 +62,11 @@ def pytest_configure(config):
         # Before any report is cleared: a misspelt target costs the last run nothing.
         raise pytest.UsageError(str(exc)) from None
     config.stash[state_key] = state
+    if not hasattr(config, "workerinput") and not config.option.collectonly:
+        try:
+            state.hold_reports()   # before anything of the last run's is cleared
+        except HarnessError as exc:
+            raise pytest.UsageError(str(exc)) from None
     configure_outputs(config, state)
     _keep_pytest_cache_out_of_corpora(config, state)
     named = [str(c.root) for c in state.named_corpora if str(c.root) not in config.args]
@@ -74,10 +79,12 @@ def pytest_configure(config):
             config.args.extend(named)
     if not hasattr(config, "workerinput"):  # the controller, not a pytest-xdist worker
         settings = state.settings
-        state.runner.sinks[:0] = [
-            JournalSink(state.runner.journal(), settings.resume, {"rootdir": str(config.rootpath)}),
-            ResultsSink(state.reports_dir, settings.hil_results, settings.update_baseline, settings.baseline_dir,
-                        state.runner.cache, quiet_targets=True)]
+        files = not settings.no_reports
+        sinks = [ResultsSink(state.reports_dir, settings.hil_results, settings.update_baseline,
+                             settings.baseline_dir, state.runner.cache, quiet_targets=True, files=files)]
+        if files:
+            sinks.insert(0, JournalSink(state.runner.journal(), settings.resume, {"rootdir": str(config.rootpath)}))
+        state.runner.sinks[:0] = sinks
         config.pluginmanager.register(ResultCollector(state), "bytecode-hil-results")
         if state.runs_cases:
             # A CI job's time limit sends SIGTERM: the run ends as on Ctrl-C,
@@ -123,6 +130,7 @@ def pytest_collection(session):
 
 def pytest_collection_modifyitems(session, config, items):
     state = config.stash[state_key]
+    state.runner.planned = sum(1 for item in items if isinstance(item, CaseItem))   # resumed ones included
     if not state.resumed:
         return
     done = [item for item in items if item.nodeid in state.resumed]

@@ -39,7 +39,7 @@ def configure_outputs(config, state: HilState) -> None:
     """Default the Allure results folder and the JUnit file to the run's
     reports/ folder. Called by the main plugin's pytest_configure (tryfirst),
     once its state exists and before allure-pytest and junitxml read them."""
-    if not state.runs_cases or state.settings.no_reports or config.option.collectonly:
+    if not state.writes_reports or config.option.collectonly:
         return
     reports = state.reports_dir
     if not getattr(config.option, "allure_report_dir", None):

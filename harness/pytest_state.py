@@ -18,6 +18,7 @@ from .boardsources import worker_index
 from .errors import HarnessError
 from .options import OPTIONS, Settings
 from .paths import overlaps
+from .reports import folder
 from .suite.corpus import SIDE_FILE, Corpus
 from .suite.runner import Runner
 from .targets import load_target
@@ -57,12 +58,15 @@ class HilState:
         self.named_corpora = [Corpus.open(d, self.settings.corpus_include, self.settings.corpus_exclude)
                               for d in self.settings.corpus]
         self.corpora = self.named_corpora + self._positional_corpora(config)
+        self.runs_cases = bool(self.corpora) or any(self.touches_case_roots(p) for p in command_line_paths(config))
         # Without a project ini pytest's rootdir is the corpus itself: its
         # files stay untouched, so reports go where pytest was started.
-        self.reports_dir = (config.rootpath if config.inipath else config.invocation_params.dir) / "reports"
+        default = (config.rootpath if config.inipath else config.invocation_params.dir) / "reports"
+        self.reports_dir = folder.choose(self.settings.reports_dir, default,
+                                         [c.root for c in self.corpora]) if self.runs_cases else default
         self.runner = Runner(self.settings, self.reports_dir, board_index=worker_index())
         self.resumed = self.runner.resume()
-        self.runs_cases = bool(self.corpora) or any(self.touches_case_roots(p) for p in command_line_paths(config))
+        self.reports_lock: folder.ReportsLock | None = None
         self.bring_up_thread: threading.Thread | None = None
         self.runs_stopped = threading.Event()
         self.sigterm_before = None  # the SIGTERM handler to put back at the end
@@ -70,7 +74,10 @@ class HilState:
 
     def _positional_corpora(self, config) -> list[Corpus]:
         """Folders named on the command line that are corpora: outside the
-        case roots, and outside the project or holding a side file."""
+        case roots, and outside the project or holding a side file. (The
+        folder pytest was started in, when nothing is named, is none.)"""
+        if config.args_source != pytest.Config.ArgsSource.ARGS:
+            return []
         found = []
         for path in command_line_paths(config):
             if path.is_file() and path.suffix == ".py":
@@ -126,6 +133,17 @@ class HilState:
         self.bring_up_thread = threading.Thread(target=bring_up, name="hil-bring-up", daemon=True)
         self.bring_up_thread.start()
 
+    @property
+    def writes_reports(self) -> bool:
+        """Whether this run writes files: a run of cases, without --no-reports."""
+        return self.runs_cases and not self.settings.no_reports
+
+    def hold_reports(self) -> None:
+        """Hold the reports folder for the run (the controller: before it clears anything)."""
+        if self.writes_reports and self.reports_lock is None:
+            self.reports_lock = folder.ReportsLock(self.reports_dir)
+            self.reports_lock.acquire(self.settings.wait_for_reports)
+
     def close(self) -> None:
         try:
             self.runner.close()
@@ -133,6 +151,8 @@ class HilState:
             self.runs_stopped.set()
             if self.bring_up_thread is not None:
                 self.bring_up_thread.join()
+            if self.reports_lock is not None:
+                self.reports_lock.release()
 
 
 __all__ = ["HilState", "OPTIONS", "command_line_paths", "settings_of", "state_key"]

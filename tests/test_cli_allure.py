@@ -19,7 +19,6 @@ from allure_commons.utils import md5
 from test_report import attachments, make_report
 
 import harness.__main__ as cli
-import harness.cli_suite as cli_suite
 from harness.errors import InfrastructureError
 from harness.paths import CASES_DIR, REPO_ROOT
 from harness.reports.allure_files import CATEGORIES
@@ -77,6 +76,11 @@ def data_files(target: str, plot: bool = False) -> list[str]:
     a run, the journal."""
     return [f"results-{target}.jsonl", f"timing-{target}.csv", f"timing-{target}.md"] + \
         ([f"timing-{target}.svg"] if plot else [])
+
+
+def written(folder: Path) -> list[str]:
+    """What a run left in its reports folder (but the lock file that held it for the run)."""
+    return sorted(p.name for p in folder.iterdir() if p.name != ".lock")
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
@@ -163,7 +167,7 @@ def test_an_emulated_target_with_its_host_reference(tmp_path):
     assert {"device output", "host output"} <= set(attachments(result))
     assert "qemu-m0.reference = host32-m0: " in (tmp_path / "out" / "environment.properties").read_text()
     # As pytest's --alluredir leaves it: no allure-results there.
-    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["journal.jsonl", "junit.xml", *data_files("qemu-m0", plot=True)]
+    assert written(tmp_path / "reports") == ["journal.jsonl", "junit.xml", *data_files("qemu-m0", plot=True)]
 
 
 # --- A corpus, failing scripts, and the same results as pytest's -------------------------
@@ -244,27 +248,52 @@ def test_make_report_takes_the_command_lines_results(corpus_runs):
     assert bad["fullName"] == "theirs.bad#host32"
 
 
-def test_run_from_inside_a_corpus_leaves_it_untouched(tmp_path, monkeypatch, capsys):
+def test_run_from_inside_a_corpus_leaves_it_and_every_other_folder_untouched(tmp_path, monkeypatch, capsys):
+    """The reports would go into the corpus: a clear error before anything runs, and no
+    other folder (the project's reports/ were once chosen instead, and emptied) is written."""
     corpus = write_corpus(tmp_path)
     before = snapshot(corpus)
-    project_reports = tmp_path / "project" / "reports"   # stands in for this checkout's reports/
-    monkeypatch.setattr(cli_suite, "REPORTS_DIR", project_reports)
+    project = snapshot(REPO_ROOT / "reports") if (REPO_ROOT / "reports").is_dir() else {}
     monkeypatch.chdir(corpus / "sub")
-    assert cli.main(["suite", "..", "--target=host32"]) == 1
-    out = capsys.readouterr().out
+    assert cli.main(["suite", "..", "--target=host32"]) == 2
+    err = capsys.readouterr().err
+    assert f"(below where the run started) is inside the corpus {corpus}" in err and "--reports-dir" in err
     assert snapshot(corpus) == before
-    assert len(results(project_reports / "allure-results")) == 3
-    assert f"allure results: {project_reports / 'allure-results'} " in out
-    assert f"not below the current folder: it is inside the corpus {corpus}, whose files stay untouched" in out
-    # The JUnit XML too, said in its own line.
-    assert len(list(ET.parse(project_reports / "junit.xml").iter("testcase"))) == 3
-    assert f"junit xml: {project_reports / 'junit.xml'}\n  not below the current folder: it is inside the " \
-           f"corpus {corpus}" in out
+    assert (snapshot(REPO_ROOT / "reports") if (REPO_ROOT / "reports").is_dir() else {}) == project
+    # With a reports folder of its own, it runs, and writes there alone.
+    elsewhere = tmp_path / "elsewhere"
+    assert cli.main(["suite", "..", "--target=host32", f"--reports-dir={elsewhere}"]) == 1
+    assert len(results(elsewhere / "allure-results")) == 3
+    assert len(list(ET.parse(elsewhere / "junit.xml").iter("testcase"))) == 3
+    assert snapshot(corpus) == before
     # An --alluredir or --junitxml inside the corpus is refused before anything runs.
     for option, value in (("--alluredir", "results"), ("--junitxml", "j.xml")):
-        assert cli.main(["suite", "..", "--target=host32", f"{option}={value}"]) == 2
+        assert cli.main(["suite", "..", "--target=host32", f"--reports-dir={elsewhere}", f"{option}={value}"]) == 2
         assert f"{option} {value} is inside the corpus {corpus}" in capsys.readouterr().err
     assert snapshot(corpus) == before
+
+
+def test_a_second_run_in_one_reports_folder_says_which_run_holds_it(tmp_path):
+    from harness.reports.folder import ReportsLock
+
+    held = ReportsLock(tmp_path / "reports")
+    held.acquire()
+    earlier = tmp_path / "reports" / "allure-results" / "earlier-result.json"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text("{}")
+    try:
+        proc = suite(tmp_path, str(CASES_DIR / "ints" / "add_sub_mul.py"), "--target=host32")
+        assert proc.returncode == 2 and f"the reports folder {tmp_path / 'reports'} is in use by process {os.getpid()}" \
+            in proc.stderr
+        assert earlier.exists()   # nothing of the holder's cleared
+        ran = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                              str(CASES_DIR / "ints" / "add_sub_mul.py"), "--target=host32",
+                              f"--reports-dir={tmp_path / 'reports'}"],
+                             cwd=tmp_path, capture_output=True, text=True, timeout=300, env=reporting_env())
+        assert ran.returncode == 4 and "is in use by process" in ran.stderr and earlier.exists()
+    finally:
+        held.release()
+    assert suite(tmp_path, str(CASES_DIR / "ints" / "add_sub_mul.py"), "--target=host32").returncode == 0
 
 
 # --- Infrastructure trouble, interruptions, no reports -----------------------------------
@@ -356,7 +385,7 @@ def test_an_alluredir_is_kept_unless_told(tmp_path):
     assert not (folder / "kept.txt").exists() and len(results(folder)) == 1
     # As pytest's --alluredir leaves it: no allure-results there.
     # Two runs: the first's journal is kept beside the second's, as under pytest.
-    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == \
+    assert written(tmp_path / "reports") == \
         ["journal.jsonl", "journal.prev.jsonl", "junit.xml", *data_files("host32")]
 
 

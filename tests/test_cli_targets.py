@@ -7,6 +7,8 @@ a target that cannot come up, or is lost, costs its own results only."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -23,12 +25,13 @@ from test_cli_allure import (
     snapshot,  # noqa: F401 (fixture)
     suite,
     write_corpus,
+    written,
 )
 from test_cli_junit import cases_of, counts, outcome, parse
 
 import harness.__main__ as cli
 from harness.errors import InfrastructureError
-from harness.paths import CASES_DIR
+from harness.paths import CASES_DIR, REPO_ROOT
 from harness.suite.session import SuiteRun
 
 TARGETS = ["host", "host32"]   # host has float, host32 (the g030 configuration) has not
@@ -234,13 +237,21 @@ def test_an_interrupted_run_writes_what_finished(tmp_path, monkeypatch, capsys):
     assert len(list(ET.parse(reports / "junit.xml").iter("testcase"))) == 1
 
 
-def test_no_reports_keeps_the_results_files_and_timing_as_pytest_does(tmp_path):
-    """HIL_TARGET names the targets; no Allure results, JUnit XML or matrix (a report, as under pytest)."""
+def test_no_reports_writes_no_file_as_under_pytest(tmp_path):
+    """HIL_TARGET names the targets; HIL_NO_REPORTS: no file at all, the summary printed."""
     env = {**reporting_env(), "HIL_NO_REPORTS": "1", "HIL_TARGET": "host,host32"}
     proc = suite(tmp_path, str(CASES_DIR / "ints" / "add_sub_mul.py"), env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == sorted(["journal.jsonl"] + data_files("host") + data_files("host32"))
+    assert not (tmp_path / "reports").exists()
+    assert "host: 1 pass" in proc.stdout and "host32: 1 pass" in proc.stdout
     assert "differential matrix" not in proc.stdout and "allure results" not in proc.stdout
+    ran = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--no-reports",
+                          str(CASES_DIR / "ints" / "add_sub_mul.py"), "--target=host32"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300, env=reporting_env())
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert not (REPO_ROOT / "reports" / "results-host32.jsonl").exists() or \
+        (REPO_ROOT / "reports" / "results-host32.jsonl").stat().st_mtime < tmp_path.stat().st_mtime
+    assert "host32: 1 pass" in ran.stdout
 
 
 def test_the_same_results_files_and_matrix_as_pytests(tmp_path):

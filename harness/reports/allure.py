@@ -18,7 +18,6 @@ when the case ends, with its own ``AllureFileLogger``.
 
 from __future__ import annotations
 
-import os
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,7 +46,6 @@ from .allure_files import target_environment, write_categories, write_environmen
 from .sinks import ResultSink
 
 RESULTS_FOLDER = "allure-results"  # in a run's reports/ folder
-NO_REPORTS_ENV = "HIL_NO_REPORTS"
 KINDS = {  # recorder kind: allure attachment type and extension
     "text": ("text/plain", "txt"), "diff": ("text/plain", "diff"), "json": ("application/json", "json"),
     "csv": ("text/csv", "csv"), "markdown": ("text/markdown", "md"),
@@ -61,11 +59,6 @@ def matrix_attachment(path: Path) -> tuple[str, str, str]:
     path = Path(path)
     mime, extension = KINDS[{".svg": "svg", ".md": "markdown", ".csv": "csv"}[path.suffix]]
     return f"differential matrix ({path.suffix[1:]})", mime, extension
-
-
-def reports_off() -> bool:
-    """``HIL_NO_REPORTS`` set (to anything): a run writes no reports by default."""
-    return bool(os.environ.get(NO_REPORTS_ENV))
 
 
 def results_line(folder: Path) -> str:
@@ -324,11 +317,10 @@ class AllureResults:
 class AllureSink(ResultSink):
     """``AllureResults`` as a sink of the runner: a result per case as it
     runs, broken for one an error ended; at the end the run-level files,
-    and where they went (``why``: why there, when it is not where asked)."""
+    and where they went."""
 
-    def __init__(self, results: AllureResults, why: str = ""):
+    def __init__(self, results: AllureResults):
         self.results = results
-        self.why = why
 
     def case_started(self, case, target: str, run) -> Recorder:
         return self.results.start(case, target, run)
@@ -352,4 +344,4 @@ class AllureSink(ResultSink):
         self.results.finish(runner.targets)
         if not self.results.written:
             return []
-        return [results_line(self.results.folder) + (f"\n  {self.why}" if self.why else "")]
+        return [results_line(self.results.folder)]

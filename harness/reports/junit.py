@@ -109,9 +109,8 @@ class JUnitXml:
 class JUnitSink(ResultSink):
     """``JUnitXml`` as a sink of the runner: written once, when the run ends."""
 
-    def __init__(self, junit: JUnitXml, why: str = ""):
+    def __init__(self, junit: JUnitXml):
         self.junit = junit
-        self.why = why
 
     def case_finished(self, case, result: CaseResult, seconds: float) -> None:
         self.junit.add(case, result, seconds)
@@ -121,4 +120,4 @@ class JUnitSink(ResultSink):
 
     def finish(self, runner, interrupted: bool) -> list[str]:
         self.junit.write()
-        return [f"junit xml: {self.junit.path}" + (f"\n  {self.why}" if self.why else "")]
+        return [f"junit xml: {self.junit.path}"]

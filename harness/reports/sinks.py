@@ -75,10 +75,12 @@ class JournalSink(ResultSink):
 class ResultsSink(ResultSink):
     """Per target, once the run is over: its summary lines, its timing
     report, its results file (harness/reports/summary.py), the baseline
-    update when asked, and a word on a target that did not run or broke."""
+    update when asked, and a word on a target that did not run or broke;
+    without ``files``, the lines alone."""
 
     def __init__(self, reports_dir: Path, results_file: str | None, update_baseline: bool,
-                 baseline_dir: str | None, cache: Path, quiet_targets: bool = False):
+                 baseline_dir: str | None, cache: Path, quiet_targets: bool = False, files: bool = True):
+        self.files = files            # False (--no-reports): the summary only
         self.reports_dir = reports_dir
         self.results_file = results_file
         self.update_baseline = update_baseline
@@ -99,11 +101,16 @@ class ResultsSink(ResultSink):
             run = runner.runs.get(target)
             lines += finish_target(target, records, reports_dir=self.reports_dir, cache=self.cache,
                                    results_file=results_path(self.reports_dir, target, self.results_file, several),
-                                   run=run, seconds=runner.seconds.get(target),
-                                   baseline=self._baseline(target, records, run) if self.update_baseline else None)
+                                   run=run, seconds=runner.seconds.get(target), files=self.files,
+                                   baseline=self._baseline(target, records, run) if self.update_baseline and self.files
+                                   else None)
             if broken:
                 lines.append(f"  {len(broken)} case{'' if len(broken) == 1 else 's'} without a verdict, the target "
                              f"lost or down: {broken[-1]['message'].splitlines()[0]}")
+        if interrupted and runner.planned:
+            ran = sum(len(records) for records in runner.records.values()) + len(runner.broken)
+            lines.append(f"interrupted: {runner.planned - ran} of {runner.planned} case runs never ran "
+                         "(--resume goes on from the journal)")
         return lines
 
     @staticmethod

@@ -91,15 +91,17 @@ def timing_lines(timing: TimingSummary) -> list[str]:
 
 def finish_target(target: str, records: list[dict], *, reports_dir: Path, results_file: Path, cache: Path,
                   run=None, seconds: float | None = None,
-                  baseline: Callable[[], str] | None = None) -> list[str]:
+                  baseline: Callable[[], str] | None = None, files: bool = True) -> list[str]:
     """A target's part of a run's summary, as lines, once its cases have run:
     the verdicts, the corpora's changes, the device (``run``, its SuiteRun,
-    when it came up); and its files written: the timing report in
-    ``reports_dir`` and the results file. ``baseline``, called between them,
-    updates the target's baseline and says so."""
+    when it came up); and, with ``files``, its files written: the timing
+    report in ``reports_dir`` and the results file. ``baseline``, called
+    between them, updates the target's baseline and says so."""
     lines = verdict_lines(target, records, seconds) + corpus_lines(cache, target, records)
     if run is not None:
         lines += session_lines(run)
+    if not files:
+        return lines
     lines += timing_lines(write_report(target, records, reports_dir))  # marks the records' timing anomalies
     if baseline is not None:
         lines.append(f"  baseline: {baseline()}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -14,6 +15,13 @@ from pathlib import Path
 from .cases import Case
 
 CPYTHON_TIMEOUT = 20.0
+# What CPython may use running a case: a script that runs away must not
+# take the machine (one was seen at 243 MB after 3 s).
+CPYTHON_MEMORY = 512 * 1024 * 1024
+
+
+def _bound_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (CPYTHON_MEMORY, CPYTHON_MEMORY))
 
 
 # In a corpus's .exp, a line of eight hashes stands for any number of whole
@@ -81,14 +89,16 @@ def run_cpython(path: Path, strict: bool = False) -> Expected:
     isolation = ["-E", "-s", "-B"] if strict else ["-I"]
     try:
         proc = subprocess.run([sys.executable, *isolation, str(path)], capture_output=True, cwd=path.parent,
-                              env=env, timeout=CPYTHON_TIMEOUT)
+                              env=env, timeout=CPYTHON_TIMEOUT, preexec_fn=_bound_memory)
     except subprocess.TimeoutExpired:
-        return Expected(missing=f"CPython did not finish within {CPYTHON_TIMEOUT:g} s")
+        return Expected(missing=f"CPython did not finish within {CPYTHON_TIMEOUT:g} s (the oracle's time bound)")
     out = proc.stdout.decode("utf-8", "replace")
     err = proc.stderr.decode("utf-8", "replace")
     if proc.returncode == 0:
         return Expected(observable(out), "cpython")
     last = last_error_line(err)
+    if last.startswith("MemoryError") or (not last and "MemoryError" in err):
+        return Expected(missing=f"CPython ran out of memory: the oracle may use {CPYTHON_MEMORY >> 20} MiB")
     if last.startswith(("SyntaxError", "ImportError", "ModuleNotFoundError", "IndentationError")):
         return Expected(missing=f"CPython cannot run it: {last}")
     if strict:

@@ -69,6 +69,7 @@ class Runner:
         self.lock = threading.RLock()                  # targets may come up from a bring-up thread
         self.closing = False
         self.resumed: dict[str, dict] = {}
+        self.planned: int | None = None                # how many case runs the run holds, when known
 
     # --- the journal ---------------------------------------------------------
     def journal(self) -> Journal:

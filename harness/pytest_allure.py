@@ -26,7 +26,7 @@ import pytest
 from .pytest_state import HilState, state_key
 from .reports.allure import RESULTS_FOLDER, AllureRecorder, describe_case, matrix_attachment, results_line
 from .reports.allure_files import CATEGORIES, target_environment, write_categories, write_environment
-from .reports.junit import JUNIT_FILE
+from .reports.junit import JUNIT_FILE, JUnitSink, JUnitXml
 from .reports.sinks import MatrixSink
 from .suite.recorder import NULL_RECORDER, Recorder
 
@@ -51,8 +51,16 @@ def configure_outputs(config, state: HilState) -> None:
             # what it adds meanwhile is its own, not an error of this run.
             shutil.rmtree(results, ignore_errors=True)
         config.option.allure_report_dir = str(results)
-    if not getattr(config.option, "xmlpath", None) and not hasattr(config, "workerinput"):
-        config.option.xmlpath = str(reports / JUNIT_FILE)
+    if hasattr(config, "workerinput"):
+        return
+    path = getattr(config.option, "xmlpath", None) or str(reports / JUNIT_FILE)
+    if state.settings.resume:
+        # pytest's file would hold the cases run now alone: the runner's
+        # JUnit sink writes the whole run, journaled cases and all.
+        config.option.xmlpath = None
+        state.runner.sinks.append(JUnitSink(JUnitXml(Path(path)), from_records=True))
+    else:
+        config.option.xmlpath = path
 
 
 def case_recorder(config) -> Recorder:

@@ -104,6 +104,42 @@ def test_killed_run_keeps_finished_cases_and_resumes(tmp_path):
     assert "3 deselected" in out and "4 passed" in out
     assert "host32: 7 pass" in out
     assert "a0.py" not in out.split("short test summary")[-1]
+    # Every report covers the whole run, the journaled cases too.
+    import xml.etree.ElementTree as ET
+
+    testsuite = ET.parse(tmp_path / "reports" / "junit.xml").getroot()[0]
+    assert (testsuite.get("tests"), testsuite.get("failures"), testsuite.get("errors")) == ("7", "0", "0")
+    names = sorted(tc.get("classname") for tc in testsuite.iter("testcase"))
+    assert names == sorted([f"suite.c.a{i}" for i in range(3)] + ["suite.c.b_slow"] + [f"suite.c.c{i}" for i in range(3)])
+    assert len((tmp_path / "reports" / "results-host32.jsonl").read_text().splitlines()) == 7
+
+
+def test_the_command_line_resumes_a_killed_run_and_reports_the_whole_run(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    suite = tmp_path / "cases"
+    suite.mkdir()
+    for i in range(3):
+        (suite / f"a{i}.py").write_text(f"print({i})\n")
+    (suite / "b_slow.py").write_text("x = 0\nwhile x < 10**9:\n    x += 1\n")
+    (suite / "c0.py").write_text("print('last')\n")
+    args = [sys.executable, "-m", "harness", "suite", str(suite), "--target=host32", "--case-timeout=60"]
+    proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    journal = tmp_path / "reports" / "journal.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (journal.exists() and journal.read_text().count('"verdict"') >= 3):
+        time.sleep(0.05)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    (suite / "b_slow.py").write_text("print('now quick')\n")
+    resumed = subprocess.run(args + ["--resume"], cwd=tmp_path, capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "host32: 5 pass" in resumed.stdout
+    testsuite = ET.parse(tmp_path / "reports" / "junit.xml").getroot()[0]
+    assert testsuite.get("tests") == "5"
+    results = tmp_path / "reports" / "allure-results"
+    assert len(list(results.glob("*-result.json"))) == 5   # the first run's three kept
 
 
 def test_terminated_run_ends_as_on_ctrl_c_with_its_reports(tmp_path):

@@ -164,7 +164,7 @@ def bench_footprint(targets: list[str]) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("what", nargs="?", default="all",
-                        choices=["build", "footprint", "cases", "speed", "push", "xdist", "all"])
+                        choices=["build", "footprint", "cases", "speed", "push", "output", "xdist", "all"])
     parser.add_argument("--target", action="append", help="targets for the cases bench (default host, host32)")
     parser.add_argument("--vm", action="append", choices=list(BUILD_TARGETS),
                         help="build: the VM whose build to time (default: each)")
@@ -186,6 +186,9 @@ def main(argv=None) -> int:
     if args.what == "push":
         from .push import bench_push
         bench_push(args.target or ["qemu-g030"])
+    if args.what == "output":
+        from .output import bench_output
+        bench_output(args.target or ["qemu-m0", "host32-m0"])
     if args.what in ("xdist", "all"):
         for target in args.target or ["qemu-m0"]:
             bench_xdist(target, args.workers, args.repeats, [d for d in args.dist.split(",") if d], args.cases)

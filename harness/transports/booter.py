@@ -219,6 +219,25 @@ class BooterClient:
         record.extra["push_seconds"] = pushed - started  # until RUNNING: the transfer and its checks
         return record
 
+    def _take_in_flight(self, seq: int, output: bytearray, trace: bytearray, grace: float = 0.25,
+                        quiet: float = 0.05) -> int:
+        """Read what the device is still sending (until ``quiet`` seconds pass
+        without a byte, at most ``grace``), keeping the run's output. The
+        bytes of a frame left cut short once the link went quiet (lost on
+        the way); 0 when the device still sends: it runs on, and a frame on
+        its way is no loss."""
+        end = time.monotonic() + grace
+        while time.monotonic() < end:
+            data = self.link.read(4096, min(quiet, max(0.0, end - time.monotonic())))
+            if not data:
+                return len(self.decoder.buffer)
+            for frame in self.decoder.feed(data):
+                if frame.seq == seq and frame.type == OUT:
+                    output += frame.payload
+                elif frame.seq == seq and frame.type == TRACE:
+                    trace += frame.payload
+        return 0
+
     def _collect(self, seq: int, timeout: float, dropped_before: int) -> RunRecord:
         output = bytearray()
         trace = bytearray()
@@ -227,8 +246,11 @@ class BooterClient:
             frame = self._next_frame(deadline)
             if frame is None:
                 # Bytes that failed their CRC, or a frame cut short, hint
-                # that the status was lost on the link rather than never sent.
-                noise = self.decoder.dropped - dropped_before + len(self.decoder.buffer)
+                # that the status was lost on the link rather than never
+                # sent. A frame still on its way at the limit is neither:
+                # what is in flight is taken in first.
+                cut_short = self._take_in_flight(seq, output, trace)
+                noise = self.decoder.dropped - dropped_before + cut_short
                 raise DeviceTimeout(f"the case did not finish within {timeout:g} s",
                                     bytes(output), trace.decode("utf-8", "replace"), noise)
             if frame.type == INFO:

@@ -164,12 +164,14 @@ def bench_footprint(targets: list[str]) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("what", nargs="?", default="all",
-                        choices=["build", "footprint", "cases", "speed", "push", "output", "xdist", "all"])
+                        choices=["build", "footprint", "cases", "speed", "push", "output", "stability", "xdist",
+                                 "all"])
     parser.add_argument("--target", action="append", help="targets for the cases bench (default host, host32)")
     parser.add_argument("--vm", action="append", choices=list(BUILD_TARGETS),
                         help="build: the VM whose build to time (default: each)")
     parser.add_argument("--workers", type=int, default=2, help="xdist: workers of the parallel runs (default 2)")
     parser.add_argument("--repeats", type=int, default=2, help="xdist: timed runs of each configuration (default 2)")
+    parser.add_argument("--runs", type=int, default=20, help="stability: runs of the suites (default 20)")
     parser.add_argument("--dist", default="load,worksteal",
                         help="xdist: comma-separated --dist modes to time (default load,worksteal)")
     parser.add_argument("--cases", action="append", default=[],
@@ -186,6 +188,9 @@ def main(argv=None) -> int:
     if args.what == "push":
         from .push import bench_push
         bench_push(args.target or ["qemu-g030"])
+    if args.what == "stability":
+        from .stability import bench_stability
+        bench_stability(args.target or ["qemu-m0", "qemu-g030"], args.runs)
     if args.what == "output":
         from .output import bench_output
         bench_output(args.target or ["qemu-m0", "host32-m0"])

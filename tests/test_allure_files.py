@@ -52,3 +52,21 @@ def test_categories_keep_infrastructure_apart_from_conformance():
     assert category("broken", "harness.plugin.CaseVerdict: fail: a on b: x") == "Harness errors"
     assert category("broken", "fail: a on b: x") == "Harness errors"
     assert category("failed", "harness.errors.ConfigError: bad option") is None
+
+
+def test_corpus_scripts_are_grouped_by_corpus_and_folder(tmp_path):
+    """Not all under "(top level)": a corpus is an epic of its own, its folders its suites."""
+    from types import SimpleNamespace
+
+    from harness.reports.allure import describe_case
+
+    corpus = tmp_path / "basics"
+    labels = {}
+    for case_id in ("builtin_abs", "sub/nested"):
+        test = SimpleNamespace(labels=[], parameters=[], name="", description="")
+        case = SimpleNamespace(id=case_id, corpus=str(corpus), path=corpus / f"{case_id}.py")
+        describe_case(test, case, "qemu-m0")
+        labels[case_id] = {label.name: label.value for label in test.labels}
+    assert labels["builtin_abs"]["epic"] == "corpus basics" and labels["builtin_abs"]["suite"] == "(top)"
+    assert labels["sub/nested"]["epic"] == "corpus basics" and labels["sub/nested"]["suite"] == "sub"
+    assert labels["sub/nested"]["subSuite"] == "sub/nested"

@@ -277,6 +277,16 @@ def test_browser_shows_the_trend(served_report):
     assert "Status dynamics" in dom
 
 
+def test_both_pages_say_what_their_percentages_count(served_report):
+    """5 of 8 pass, 1 is skipped: the overview shows 5/7, the dashboard 5/8; each page says which is which."""
+    url, _ = served_report
+    for page in ("awesome", "dashboard"):
+        dom = browse(url.replace("index.html", f"{page}/index.html"), "dump-dom")
+        assert "5 of 8 results passed, 1 skipped" in dom, page
+        assert "The overview's figure, 71.42%, counts the passed of those that ran" in dom
+        assert "the dashboard's current status, 62.5%, the passed of all results" in dom
+
+
 def test_browser_shows_the_matrix_as_global_attachments(served_report):
     url, _ = served_report
     dom = browse(url.replace("index.html", "awesome/index.html#globalAttachments"), "dump-dom")

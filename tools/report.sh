@@ -39,6 +39,8 @@ if [ ! -f "$REPORT/index.html" ]; then
     echo "report: error: allure generate made no $REPORT/index.html" >&2
     exit 1
 fi
+# The overview and the dashboard count their percentages differently: say how.
+python3 tools/report_note.py "$REPORT"
 echo "report: $REPORT/index.html (history: $HISTORY, $(wc -l <"$HISTORY" 2>/dev/null || echo 0) runs)"
 echo "report: the cases in $REPORT/awesome/, trends in $REPORT/dashboard/"
 echo "report: view it with: tools/report/node_modules/.bin/allure open $REPORT"

@@ -128,14 +128,25 @@ class AllureRecorder(Recorder):
 
 def describe_case(test, case, target: str) -> None:
     """A case's Allure result (``allure_commons.model2.TestResult``): its name,
-    description, labels (area as epic, suite and feature; the case as
-    sub-suite; the target as a tag) and the target as a parameter."""
-    area = case.id.split("/")[0] if "/" in case.id else "(top level)"
+    description, labels and the target as a parameter. A case of ours is
+    grouped by its area (epic, suite and feature; parent suite
+    "conformance"); a corpus script by its corpus and its folder in it (epic
+    "corpus <name>", suite and feature its folder: "(top)" for the corpus's
+    own). The case is the sub-suite; the target a tag."""
+    corpus = getattr(case, "corpus", "")
+    folder = case.id.rsplit("/", 1)[0] if "/" in case.id else ""
+    if corpus:
+        epic = parent = f"corpus {Path(corpus).name}"
+        group = folder or "(top)"
+    else:
+        epic, parent = case.id.split("/")[0] if "/" in case.id else "(top level)", "conformance"
+        group = epic
     test.name = f"{case.id} on {target}"
-    test.description = f"Case `{case.id}` ({case.path.name}) on target `{target}`."
-    test.labels += [Label(name="epic", value=area), Label(name="parentSuite", value="conformance"),
-                    Label(name="suite", value=area), Label(name="subSuite", value=case.id),
-                    Label(name="feature", value=area), Label(name="tag", value=target)]
+    test.description = (f"Script `{case.id}` of the corpus `{corpus}` on target `{target}`." if corpus else
+                        f"Case `{case.id}` ({case.path.name}) on target `{target}`.")
+    test.labels += [Label(name="epic", value=epic), Label(name="parentSuite", value=parent),
+                    Label(name="suite", value=group), Label(name="subSuite", value=case.id),
+                    Label(name="feature", value=group), Label(name="tag", value=target)]
     test.parameters.append(Parameter(name="target", value=target))
 
 

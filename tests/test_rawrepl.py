@@ -1,6 +1,6 @@
 """The raw-REPL transport: its protocol against a scripted stand-in for stock
 firmware, then end to end on qemu-m0-repl, MicroPython's own raw REPL on an
-emulated board, against the host32-m0 reference."""
+emulated board, against the host32-m0-repl reference (host32-m0 with the compiler)."""
 
 import ast
 import re
@@ -386,7 +386,7 @@ def assert_recovers(repl, make_case):
 
 @pytest.mark.integration
 def test_cases_pass_and_match_the_host_reference(repl):
-    # Each case's output and traceback must equal host32-m0's byte for byte
+    # Each case's output and traceback must equal host32-m0-repl's byte for byte
     # (judge() compares them), besides CPython's output.
     cases = [load_case(path, CASES_DIR) for area in SAMPLE for path in sorted((CASES_DIR / area).glob("*.py"))][::4]
     results = [repl.run_case(c) for c in cases]
@@ -395,7 +395,7 @@ def test_cases_pass_and_match_the_host_reference(repl):
     ran = [r for r in results if r.verdict is Verdict.PASS]
     assert len(ran) > 20
     for r in ran:
-        assert r.reference["target"] == "host32-m0"
+        assert r.reference["target"] == "host32-m0-repl"
         assert r.figures["clock_hz"] == 1_000_000
         assert r.figures["run_cycles"] > 0 and r.figures["load_cycles"] > 0
 

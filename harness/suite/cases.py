@@ -15,7 +15,7 @@ OPTIONAL_FEATURES = frozenset({
     "str-partition", "str-center", "str-splitlines", "reverse-ops", "special-methods", "inplace-ops",
     "slice-assign", "descriptors", "slice-attrs", "slice-indices", "round-int", "pow3", "ordereddict",
     "deque", "next-default", "setattr-delattr", "function-attrs", "notimplemented", "range-binop",
-    "sys-maxsize",
+    "sys-maxsize", "sys-stdfiles",
 })
 _MODULE_FEATURE = re.compile(r"^module:[A-Za-z_][A-Za-z0-9_]*$")
 

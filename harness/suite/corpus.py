@@ -189,6 +189,7 @@ class Corpus:
     include: tuple = ()
     exclude: tuple = ()
     side: SideFile = field(default_factory=SideFile)
+    _helper_folders: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def open(cls, root: str | os.PathLike, include: tuple = (), exclude: tuple = ()) -> "Corpus":
@@ -218,17 +219,34 @@ class Corpus:
 
     def is_script(self, path: Path) -> bool:
         """Whether ``path`` (a .py below the root) is a script, not a module
-        of a package folder (one holding __init__.py, which its scripts import)
-        nor in a hidden folder or __pycache__."""
+        of a helper folder, nor in a hidden folder or __pycache__. A folder is
+        a helper when it is a package (it holds __init__.py) or when a script
+        beside it imports it by name (MicroPython's misc/sys_settrace_subdir):
+        the VM's own runner takes the scripts of the folders it is given, and
+        what they import from a subfolder goes with them."""
         relative = path.resolve().relative_to(self.root)
         if "__pycache__" in relative.parts or any(part.startswith(".") for part in relative.parts):
             return False
         folder = path.resolve().parent
         while folder != self.root:
-            if (folder / "__init__.py").is_file():
+            if (folder / "__init__.py").is_file() or self._imported_by_neighbour(folder):
                 return False
             folder = folder.parent
         return True
+
+    def _imported_by_neighbour(self, folder: Path) -> bool:
+        cached = self._helper_folders.get(folder)
+        if cached is None:
+            pattern = re.compile(rf"^\s*(?:from|import)\s+{re.escape(folder.name)}\b", re.M)
+            cached = False
+            for script in sorted(folder.parent.glob("*.py")):
+                text = script.read_text(encoding="utf-8", errors="replace")
+                # The line scan finds candidates; the syntax tree confirms.
+                if pattern.search(text) and folder.name in _imported_names(text):
+                    cached = True
+                    break
+            self._helper_folders[folder] = cached
+        return cached
 
     def cases(self) -> list[CorpusCase]:
         return [load_corpus_case(p, self.root, self.side) for p in self.script_paths()]

@@ -167,7 +167,11 @@ class SuiteRun:
 
     def skip_reason(self, case: Case) -> str:
         info = self.session.info
-        return unmet_needs(case, info.features, info.heap)
+        reason = unmet_needs(case, info.features, info.heap)
+        if not reason and isinstance(case, CorpusCase):
+            # What the corpus's own runner knows a script needs, by its conventions.
+            reason = self.toolchain.profile.script_needs(case.id, info)
+        return reason
 
     def case_timeout(self, case: Case) -> float:
         return case.timeout or self.timeout or self.target.timeout
@@ -190,7 +194,7 @@ class SuiteRun:
                 needs = profile.compile_needs(str(exc), self.session.info)
                 if needs:
                     return CaseResult(case.id, self.target.name, Verdict.SKIP, kind="target-lacks",
-                                      message=f"unsupported on {self.target.name}: needs {needs}")
+                                      message=f"target lacks {needs}")
                 step.fail(str(exc))
                 return CaseResult(case.id, self.target.name, Verdict.FAIL, kind="compile-error",
                                   message=f"{compiler} rejected the case:\n{exc}")
@@ -254,10 +258,13 @@ class SuiteRun:
         if corpus:
             source = case.source.decode("utf-8", "replace")
             guard = skip_guard(source)
-            info = self.session.info
+            info, profile = self.session.info, self.toolchain.profile
             extra = {"corpus": True,
                      "script_skip": f"it printed SKIP on {self.target.name}" + (f" (its test: {guard})" if guard else ""),
-                     "lacks": lambda error: self.toolchain.profile.missing_feature(error, info, source)}
+                     "lacks": lambda error: profile.missing_feature(error, info, source)}
+            if self.reference:
+                ref_info = self.reference.info
+                extra["reference_lacks"] = lambda error: profile.missing_feature(error, ref_info, source)
         result = judge(case, self.target.name, self.session.info.heap, expected, run, ref_run,
                        self.reference.target.name if self.reference else "", profile=self.toolchain.profile, **extra)
         result.figures["blob_bytes"] = len(blob)
@@ -284,7 +291,8 @@ class SuiteRun:
             why = (f"at most {capacity} helper modules" if capacity else
                    "no import of helper modules (its INFO announces no 'modules')")
             return CaseResult(case.id, self.target.name, Verdict.SKIP, kind="target-lacks",
-                              message=f"needs helper modules {names}; {self.target.name}'s firmware takes {why}")
+                              message=f"target lacks the import of {len(case.helpers)} helper modules ({names}): "
+                                      f"{self.target.name}'s firmware takes {why}")
         modules = [(path, Path(source).read_bytes()) for path, source in case.helpers]
         try:
             return self.toolchain.compile(self.target, program, case.filename, modules)

@@ -123,12 +123,15 @@ SCRIPT_TOO_LARGE_OUTPUT = "SKIP-TOO-LARGE\n"
 
 def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution,
           reference: Execution | None = None, reference_name: str = "", *,
-          corpus: bool = False, script_skip: str = "", lacks=None, profile=None) -> CaseResult:
+          corpus: bool = False, script_skip: str = "", lacks=None, reference_lacks=None,
+          profile=None) -> CaseResult:
     """Decide a case's verdict from its run and, where the target has one, its host reference's run.
 
     For scripts of a ``corpus``: ``script_skip`` (the reason to show) makes
     a run whose whole output is SKIP a skip; ``lacks(error_line)`` says which
-    feature the target lacks that an error shows the script needs ('' if none).
+    feature the target lacks that an error shows the script needs ('' if none);
+    ``reference_lacks(error_line)`` the same of the host reference, whose
+    lack never turns the target's matching output into a failure.
     ``profile``, the VM's, reads its output and errors (harness/vms/base.py)."""
     actual = device_observable(run, profile)
     result = CaseResult(case.id, target, Verdict.PASS, actual=actual, expected=expected.text,
@@ -157,7 +160,7 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
     needs = lacks(error) if lacks and error else ""  # what the error shows the target lacks
     if record.status == "load-error":
         if needs:
-            return done(Verdict.SKIP, f"unsupported on {target}: {needs}", kind="target-lacks")
+            return done(Verdict.SKIP, needs, kind="target-lacks")
         return done(Verdict.FAIL, f"the VM's loader rejected the blob: {error}")
     if corpus and actual == SCRIPT_SKIP_OUTPUT:
         return done(Verdict.SKIP, f"skipped by the script: {script_skip}", kind="script-skip")
@@ -188,16 +191,17 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
                  else f"(peak {record.heap_peak} bytes)")
         return done(Verdict.SKIP, f"too large for target: MemoryError with a {heap}-byte heap {where}",
                     kind="too-large")
+    if record.status == "exception" and needs and error not in expected.text:
+        return done(Verdict.SKIP, needs, kind="target-lacks")
     if record.status == "exception" and error.startswith(("NotImplementedError", "ImportError")) \
             and error not in expected.text:
         # The VM says its configuration leaves this out: the case cannot run here.
         return done(Verdict.SKIP, f"unsupported on {target}: {error}", kind="unsupported")
-    if record.status == "exception" and needs and error not in expected.text:
-        return done(Verdict.SKIP, f"unsupported on {target}: {needs}", kind="target-lacks")
     if not expected.matches(actual):
         origin = {"cpython": "expected (CPython)", "benchmark": "expected (the benchmark's own check)"}.get(
             expected.origin, f"expected ({case.exp_path.relative_to(case.root).as_posix() if case.exp_path else case.id + '.exp'})")
-        return done(Verdict.FAIL, "output differs from the expected output",
+        return done(Verdict.FAIL, "output differs from the expected output"
+                    + _where_it_differs(reference, reference_name, actual, expected, profile),
                     unified(expected.text, actual, origin, f"actual ({target})"))
     if reference is not None and reference.record and reference.record.status == "exception" \
             and _error_line(reference.record.trace, profile) == RECURSION_LIMIT and error != RECURSION_LIMIT:
@@ -205,6 +209,11 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
         # the target's output has matched the expected output.
         result.message = (f"compared with the expected output only: the host reference {reference_name} "
                           f"hit its recursion limit, its frames being another CPU's")
+    elif reference is not None and (lacking := _reference_lacks(reference, reference_lacks, corpus, profile)):
+        # The mirror is the one short of a feature the target has: it cannot
+        # stand against the target's output, which matched the expected output.
+        result.message = (f"compared with the expected output only: its host reference {reference_name} "
+                          f"{lacking}")
     elif reference is not None:
         ref_actual = device_observable(reference, profile)
         full_device = actual + (run.record.trace or "")
@@ -217,3 +226,35 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
         result.verdict = Verdict.FAIL
         result.message = f"documented deviation did not occur (xfail: {case.xfail}); remove the xfail directive"
     return result
+
+
+def _where_it_differs(reference: Execution | None, reference_name: str, actual: str, expected: Expected,
+                      profile) -> str:
+    """Which side of the board the difference lies on, as the host reference
+    (the same VM and configuration, on the host) shows it."""
+    if reference is None:
+        return ""
+    if reference.kind != "completed":
+        return f"; its host reference {reference_name} did not complete either ({reference.kind})"
+    mirror = device_observable(reference, profile)
+    if mirror == actual:
+        return (f"; its host reference {reference_name} printed the same: a difference of the VM or its "
+                f"configuration, the same on the host")
+    if expected.matches(mirror):
+        return (f"; its host reference {reference_name} printed the expected output: a difference of the "
+                f"board alone (its libm, stack, timing or board layer)")
+    return f"; its host reference {reference_name} differs from both"
+
+
+def _reference_lacks(reference: Execution, reference_lacks, corpus: bool, profile) -> str:
+    """What the host reference lacks that its run shows ('' when nothing):
+    a script's SKIP, or an error its profile reads as a missing feature."""
+    record = reference.record
+    if reference.kind != "completed" or record is None:
+        return ""
+    if corpus and record.output.decode("utf-8", "replace") == SCRIPT_SKIP_OUTPUT and not record.trace:
+        return "printed SKIP: it lacks what the script tests for"
+    if reference_lacks and record.status in ("exception", "load-error"):
+        lacking = reference_lacks(_error_line(record.trace, profile))
+        return lacking.removeprefix("target ") if lacking else ""
+    return ""

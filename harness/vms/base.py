@@ -22,7 +22,9 @@ What a profile answers, in the order a case meets it:
   a blob (``check_blob``) and how many helper modules it takes
   (``modules_capacity``), so a blob it cannot load is never sent.
 - **Judging**: what its compiler's rejection means (``compile_needs``), what
-  an error at run time shows the target lacks (``missing_feature``), how its
+  an error at run time shows the target lacks (``missing_feature``), what a
+  script of its own test suite needs by that suite's runner's conventions
+  (``script_needs``), how its
   output is read (``normalise_output``, ``error_line``): the VM's own
   conventions, documented in its profile, never a way to hide a defect.
 """
@@ -153,6 +155,12 @@ class VMProfile(ABC):
     def missing_feature(self, error_line: str, info: DeviceInfo, source: str = "") -> str:
         """What the target lacks that a program ending in ``error_line``
         needs, or ''. ``source`` is the program's text."""
+        return ""
+
+    def script_needs(self, script_id: str, info: DeviceInfo) -> str:
+        """What a corpus script (``script_id``: its path below the corpus,
+        without .py) needs that the target lacks, by the conventions of the
+        VM's own test runner ("target lacks ..."), or ''."""
         return ""
 
 

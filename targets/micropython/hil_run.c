@@ -109,6 +109,7 @@ static const struct {
     {MICROPY_PY_BUILTINS_NOTIMPLEMENTED, ",notimplemented"},
     {MICROPY_PY_BUILTINS_RANGE_BINOP, ",range-binop"},
     {MICROPY_PY_SYS_MAXSIZE, ",sys-maxsize"},
+    {MICROPY_PY_SYS_STDFILES, ",sys-stdfiles"},
 };
 
 void hil_vm_describe(hil_text_fn emit) {

@@ -24,7 +24,11 @@
 #endif
 #define MICROPY_STACK_CHECK (1)
 #define MICROPY_ENABLE_SOURCE_LINE (1)
+// sys.stdin/stdout/stderr: hil_stdio.c for the booter, on the
+// configurations that set it (it costs flash the g030 has not got).
+#ifndef MICROPY_PY_SYS_STDFILES
 #define MICROPY_PY_SYS_STDFILES (0)
+#endif
 #define MICROPY_PY_SYS_PLATFORM "bytecode-hil"
 #define MICROPY_HW_BOARD_NAME "bytecode-hil"
 #define MICROPY_HW_MCU_NAME HIL_CONFIG_NAME

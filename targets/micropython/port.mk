@@ -46,6 +46,7 @@ SRC_C = \
 	common/hil_booter.c \
 	micropython/hil_run.c \
 	micropython/hil_modules.c \
+	micropython/hil_stdio.c \
 	micropython/gccollect.c \
 
 else ifeq ($(APP),repl)
@@ -64,6 +65,7 @@ SRC_C = \
 	micropython/repl_time.c \
 	shared/runtime/pyexec.c \
 	shared/runtime/stdout_helpers.c \
+	shared/runtime/sys_stdio_mphal.c \
 	shared/readline/readline.c \
 	shared/libc/printf.c \
 

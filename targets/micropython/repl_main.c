@@ -9,6 +9,7 @@
 #include "py/mphal.h"
 #include "py/runtime.h"
 #include "py/stackctrl.h"
+#include "py/stream.h"
 #include "shared/readline/readline.h"
 #include "shared/runtime/pyexec.h"
 
@@ -54,6 +55,17 @@ mp_uint_t mp_hal_stdout_tx_strn(const char *str, size_t len) {
 
 int mp_hal_stdin_rx_chr(void) {
     return hil_board_getc();
+}
+
+// sys.stdin and sys.stdout (MicroPython's sys_stdio_mphal.c) poll here:
+// output is always writable; input is ready when a byte waits, where the
+// board can tell (it says 0 otherwise, and a read then waits for one).
+uintptr_t mp_hal_stdio_poll(uintptr_t poll_flags) {
+    uintptr_t ready = poll_flags & MP_STREAM_POLL_WR;
+    if ((poll_flags & MP_STREAM_POLL_RD) && hil_board_rx_ready()) {
+        ready |= MP_STREAM_POLL_RD;
+    }
+    return ready;
 }
 
 void nlr_jump_fail(void *val) {

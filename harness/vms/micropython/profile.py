@@ -170,10 +170,28 @@ class MicroPythonProfile(VMProfile):
                 or (error_line == "NameError: name not defined" and _USES_COMPILER.search(source))):
             # exec, eval and compile need the compiler a booter leaves out.
             return f"target lacks the compiler ({error_line}): its firmware runs pre-compiled bytecode only"
+        if "sys-stdfiles" not in info.features and _NO_STDFILES.search(error_line) and _USES_STDFILES.search(source):
+            # Without MICROPY_PY_SYS_STDFILES sys has no stdout and print takes no file=.
+            return f"target lacks sys-stdfiles ({error_line}): the program uses sys.stdout or print's file="
+        if "float" not in info.features and error_line == "NameError: name not defined" and _USES_FLOAT.search(source):
+            # Terse errors name no name; float() is the one the program calls.
+            return f"target lacks float ({error_line}): the program calls float()"
         if "reverse-ops" not in info.features and _NO_OPERATOR.search(error_line) and _REVERSE_OP.search(source):
             # Without MICROPY_PY_REVERSE_SPECIAL_METHODS, `1 + obj` never tries obj.__radd__.
             return f"target lacks reverse-ops ({error_line}): the program defines a reflected operator method"
         return missing_feature(error_line, info.features)
+
+    def script_needs(self, script_id: str, info) -> str:
+        """MicroPython's run-tests.py skips these scripts of its tests/float
+        on a target whose floats are narrower than 64 bits (float32 here,
+        announced as the feature float32 rather than double, or none): they test
+        double precision's range and digits (1e300, 17 significant figures)."""
+        name = script_id.rsplit("/", 1)[-1]
+        if "double" not in info.features and (name in _DOUBLE_PRECISION_SCRIPTS or "doubleprec" in name):
+            floats = "its floats are float32" if "float32" in info.features else "it has no floats"
+            return (f"target lacks double-precision float: {floats}, and MicroPython's own test runner skips "
+                    "this script below 64 bits")
+        return ""
 
     def compile_needs(self, compiler_message: str, info) -> str:
         """What a program mpy-cross rejected needs that the device lacks
@@ -196,6 +214,15 @@ _LACKS = [
 ]
 
 
+# The scripts run-tests.py skips when the float precision is below 64 bits,
+# other than those named *doubleprec*: float_divmod.py is tested at float32
+# by float_divmod_relaxed.py instead.
+_DOUBLE_PRECISION_SCRIPTS = {"float_divmod"}
+
+_USES_FLOAT = re.compile(r"\bfloat\s*\(")
+_NO_STDFILES = re.compile(r"^AttributeError: .*(no such attribute|'std(in|out|err)')|"
+                          r"^TypeError: (extra keyword arguments given|unexpected keyword argument 'file')")
+_USES_STDFILES = re.compile(r"\bsys\.std(in|out|err)\b|\bprint\s*\(.*\bfile\s*=")
 _NO_OPERATOR = re.compile(r"^TypeError: unsupported types? for")
 _REVERSE_OP = re.compile(r"\bdef\s+__r(add|sub|mul|matmul|truediv|floordiv|mod|divmod|pow|lshift|rshift|and|xor|or)__\s*\(")
 _NO_COMPILER = re.compile(r"^NameError: name '(exec|eval|compile)' isn't defined")

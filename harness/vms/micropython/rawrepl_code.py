@@ -115,6 +115,7 @@ _t('function-attrs', lambda: _fn.__name__ == '_fn')
 _t('notimplemented', lambda: NotImplemented is not None)
 _t('range-binop', lambda: range(3) == range(3))
 _t('sys-maxsize', lambda: sys.maxsize > 0)
+_t('sys-stdfiles', lambda: sys.stdout is not None)
 _p('features', ','.join(_f))
 """
 

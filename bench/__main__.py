@@ -10,9 +10,15 @@
             trips. Goals: median at most 1.3x the floor's, under 30 ms.
     push    per-case push time over the UART against the RAM mailbox
             (bench/push.py); not part of all.
+    timelimits  a 500+ script corpus with hangs, with limits derived from
+            the host reference and with the fixed one (bench/timelimits.py):
+            what a hang costs, and cases cut short (goal: 0); not part of all.
     xdist   the suite under pytest on one process, -n 1 and -n 2 (each
             --dist mode), warm cache, alternated: wall times and the
             speed-up. Goal: -n 2 on 2 cores at least 1.7x one process.
+            --corpus-scripts N adds a generated corpus (a run long enough
+            for xdist's fixed cost to amortise); --link-baud B paces the
+            target's link as a real board's UART (a target that waits).
 """
 
 from __future__ import annotations
@@ -164,8 +170,8 @@ def bench_footprint(targets: list[str]) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("what", nargs="?", default="all",
-                        choices=["build", "footprint", "cases", "speed", "push", "output", "stability", "xdist",
-                                 "all"])
+                        choices=["build", "footprint", "cases", "speed", "push", "output", "stability", "timelimits",
+                                 "xdist", "all"])
     parser.add_argument("--target", action="append", help="targets for the cases bench (default host, host32)")
     parser.add_argument("--vm", action="append", choices=list(BUILD_TARGETS),
                         help="build: the VM whose build to time (default: each)")
@@ -174,6 +180,10 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=20, help="stability: runs of the suites (default 20)")
     parser.add_argument("--dist", default="load,worksteal",
                         help="xdist: comma-separated --dist modes to time (default load,worksteal)")
+    parser.add_argument("--corpus-scripts", type=int, default=0,
+                        help="xdist: also run a generated corpus of this many scripts (e.g. 520)")
+    parser.add_argument("--link-baud", type=int, default=0,
+                        help="xdist: pace the target's link as a UART at this baud rate (e.g. 115200)")
     parser.add_argument("--cases", action="append", default=[],
                         help="xdist: a case folder below the checkout, e.g. cases/ints (default: all of cases)")
     args = parser.parse_args(argv)
@@ -191,12 +201,16 @@ def main(argv=None) -> int:
     if args.what == "stability":
         from .stability import bench_stability
         bench_stability(args.target or ["qemu-m0", "qemu-g030"], args.runs)
+    if args.what == "timelimits":
+        from .timelimits import bench_timelimits
+        bench_timelimits(args.target or ["qemu-m0"])
     if args.what == "output":
         from .output import bench_output
         bench_output(args.target or ["qemu-m0", "host32-m0"])
     if args.what in ("xdist", "all"):
         for target in args.target or ["qemu-m0"]:
-            bench_xdist(target, args.workers, args.repeats, [d for d in args.dist.split(",") if d], args.cases)
+            bench_xdist(target, args.workers, args.repeats, [d for d in args.dist.split(",") if d], args.cases,
+                        args.corpus_scripts, args.link_baud)
     return 0
 
 

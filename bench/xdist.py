@@ -35,7 +35,8 @@ REPO = CASES_DIR.parent
 GOAL = 1.7  # -n 2 on 2 cores against one worker, the issue's figure
 
 
-def _pytest_command(scratch: Path, target: str, workers: int | None, dist: str, case_paths: list[str]) -> list[str]:
+def _pytest_command(scratch: Path, target: str, workers: int | None, dist: str, case_paths: list[str],
+                    extra: list[str]) -> list[str]:
     # rootdir is the scratch folder: the plugin writes its reports under
     # <rootdir>/reports, and the cases are reached through a link to cases/.
     cmd = [sys.executable, "-m", "pytest", "-c", str(REPO / "pyproject.toml"), "--rootdir", str(scratch),
@@ -45,7 +46,7 @@ def _pytest_command(scratch: Path, target: str, workers: int | None, dist: str, 
         cmd += ["-p", "no:xdist"]
     else:
         cmd += ["-n", str(workers), "--dist", dist]
-    return cmd + [str(scratch / p) for p in case_paths]
+    return cmd + extra + [str(scratch / p) for p in case_paths]
 
 
 def _verdicts(scratch: Path, target: str) -> Counter:
@@ -66,15 +67,15 @@ def _children_cpu() -> float:
 
 
 def run_once(scratch: Path, target: str, workers: int | None, dist: str,
-             case_paths: list[str]) -> tuple[float, float, Counter, int]:
+             case_paths: list[str], extra: list[str] = (), env: dict | None = None) -> tuple[float, float, Counter, int]:
     """Wall time, CPU time of the whole process tree (pytest, its workers,
     QEMU, the host runners), the verdicts and pytest's exit code."""
     shutil.rmtree(scratch / "reports", ignore_errors=True)
-    cmd = _pytest_command(scratch, target, workers, dist, case_paths)
+    cmd = _pytest_command(scratch, target, workers, dist, case_paths, list(extra))
     before = _builds()
     cpu_before = _children_cpu()
     started = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=scratch, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.run(cmd, cwd=scratch, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     wall = time.perf_counter() - started
     cpu = _children_cpu() - cpu_before  # every descendant is waited for by the time pytest exits
     # Builds made from this checkout (a build log starts with its make command).
@@ -91,26 +92,54 @@ def run_once(scratch: Path, target: str, workers: int | None, dist: str,
     return wall, cpu, _verdicts(scratch, target), proc.returncode
 
 
+def paced_target(scratch: Path, target: str, baud: int) -> str:
+    """A copy of ``target``'s file whose link is paced at ``baud``
+    (harness/device/pacing.py), found through HIL_TARGETS: the emulated
+    board waits on its link as a real one at that rate does."""
+    from harness.targets import load_target
+
+    spec = load_target(target)
+    name = f"{target}-{baud}"
+    folder = scratch / "targets" / name
+    folder.mkdir(parents=True)
+    text = spec.path.read_text().replace(f'name = "{target}"', f'name = "{name}"', 1)
+    (folder / "target.toml").write_text(text + f"\nlink_baud = {baud}\n")
+    return name
+
+
 def bench_xdist(target: str = "qemu-m0", workers: int = 2, repeats: int = 2, dists: list[str] | None = None,
-                case_paths: list[str] | None = None) -> dict:
+                case_paths: list[str] | None = None, corpus_scripts: int = 0, link_baud: int = 0) -> dict:
+    """``corpus_scripts``: a generated corpus of that many scripts runs with
+    the cases (bench/timelimits.py writes it, without its hangs);
+    ``link_baud``: the target's link paced at that rate."""
     dists = dists or ["load", "worksteal"]
     case_paths = case_paths or ["cases"]
     load = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="hil-bench-xdist-") as tmp:
         scratch = Path(tmp)
         (scratch / "cases").symlink_to(CASES_DIR)
+        extra, env = [], None
+        if corpus_scripts:
+            from .timelimits import write_corpus
+
+            extra.append(f"--corpus={write_corpus(scratch / 'corpus', corpus_scripts, hangs=False)}")
+            print(f"  with a corpus of {corpus_scripts} generated scripts besides {', '.join(case_paths)}")
+        if link_baud:
+            target = paced_target(scratch, target, link_baud)
+            env = {**os.environ, "HIL_TARGETS": str(scratch / "targets")}
+            print(f"  the link paced at {link_baud} baud (target {target})")
         configs = [("one process", None, "")] + [("-n 1", 1, "load")] + \
                   [(f"-n {workers} --dist {d}", workers, d) for d in dists]
         print(f"xdist on {target}: {os.cpu_count()} cores, load average {load[0]:.2f} at the start; "
               f"{repeats} timed runs of each, warm cache")
-        warm, _, reference, _ = run_once(scratch, target, None, "", case_paths)
+        warm, _, reference, _ = run_once(scratch, target, None, "", case_paths, extra, env)
         print(f"  warm-up run (one process): {warm:.2f} s, verdicts {dict(sorted(reference.items()))}")
         walls: dict[str, list[float]] = {label: [] for label, _, _ in configs}
         cpus: dict[str, list[float]] = {label: [] for label, _, _ in configs}
         mismatches = []
         for _ in range(repeats):
             for label, n, dist in configs:  # alternated, so a burst of load hits all alike
-                wall, cpu, verdicts, _ = run_once(scratch, target, n, dist, case_paths)
+                wall, cpu, verdicts, _ = run_once(scratch, target, n, dist, case_paths, extra, env)
                 walls[label].append(wall)
                 cpus[label].append(cpu)
                 if verdicts != reference:

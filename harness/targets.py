@@ -29,6 +29,8 @@ _SCHEMA = {
     "transport": (str, True),
     "reference": (str, False),
     "timeout": ((int, float), False),
+    "timeout_floor": ((int, float), False),
+    "link_baud": (int, False),
     "make": (dict, False),
     "memory": (dict, False),
     "qemu": (dict, False),
@@ -59,6 +61,13 @@ class Target:
     board: str = ""      # board layer folder under targets/boards/ ("" for user firmware)
     reference: str = ""  # target whose output this one must match byte for byte
     timeout: float = 10.0
+    # The least time a case gets when its limit is derived from its host
+    # reference's run (harness/suite/timelimits.py): the device's own
+    # overhead per run, and its output's time on a slow link.
+    timeout_floor: float = 0.5
+    # Pace the link as a UART at this baud rate would (harness/device/pacing.py):
+    # an emulated board then waits on its link as a real one does. 0: as fast as it goes.
+    link_baud: int = 0
     startup_timeout: float = 20.0
     make: dict = field(default_factory=dict)    # extra make variables for the build
     memory: dict = field(default_factory=dict)  # flash / ram budget in bytes
@@ -129,4 +138,9 @@ def load_target(name: str, root: Path | None = None) -> Target:
         for k, v in data.get(key, {}).items():
             if not isinstance(v, int) or v <= 0:
                 raise ConfigError(f"{path}: {key}.{k} must be a positive number of bytes")
+    if "link_baud" in data and (isinstance(data["link_baud"], bool) or data["link_baud"] <= 0):
+        raise ConfigError(f"{path}: link_baud must be a positive baud rate, not {data['link_baud']!r}")
+    for key in ("timeout", "timeout_floor", "startup_timeout"):
+        if key in data and (isinstance(data[key], bool) or data[key] <= 0):
+            raise ConfigError(f"{path}: {key} must be a positive number of seconds, not {data[key]!r}")
     return Target(path=path, **data)

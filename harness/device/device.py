@@ -14,6 +14,7 @@ from ..errors import DeviceRejected, DeviceRestarted, DeviceTimeout, Infrastruct
 from ..registry import launchers, transports
 from ..targets import Target
 from .info import DeviceInfo, RunRecord
+from .pacing import PacedLink
 
 
 @dataclass
@@ -57,6 +58,8 @@ class Device:
         self.transport = None
 
     def _connect(self, link) -> DeviceInfo:
+        if self.target.link_baud:
+            link = PacedLink(link, self.target.link_baud)
         if self.link_wrapper is not None:
             link = self.link_wrapper(link)
         options = dict(self.transport_options)

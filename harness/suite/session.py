@@ -27,6 +27,7 @@ from .cases import Case, unmet_needs
 from .corpus import CorpusCase, skip_guard
 from .oracle import Expected, Oracle
 from .recorder import NULL_RECORDER, Recorder
+from .timelimits import Limit, TimeLimits, run_seconds
 from .toolchain import Toolchain
 from .verdict import (
     SCRIPT_SKIP_OUTPUT,
@@ -137,10 +138,13 @@ class SuiteRun:
         self.session = TargetSession(self.target, self.toolchain, self.log_dir, board, signing_key_file, push)
         self.baseline = Baseline(self.target, baseline_dir) if compare_baseline else None
         self.reference: TargetSession | None = None
+        self.limits: TimeLimits | None = None
         if self.target.reference:
             # The host reference is keyed alike, so it runs the same signed blobs.
             self.reference = TargetSession(load_target(self.target.reference), self.toolchain, self.log_dir,
                                            signing_key_file=signing_key_file)
+            self.limits = TimeLimits(self.target.name, self.target.reference, self.target.timeout,
+                                     self.target.timeout_floor, self.toolchain.cache)
 
     def start(self) -> "SuiteRun":
         self.session.start()
@@ -155,6 +159,8 @@ class SuiteRun:
         return self
 
     def stop(self) -> None:
+        if self.limits:
+            self.limits.save()
         for s in (self.session, self.reference):
             if s:
                 s.stop()
@@ -175,6 +181,39 @@ class SuiteRun:
 
     def case_timeout(self, case: Case) -> float:
         return case.timeout or self.timeout or self.target.timeout
+
+    def _run_both(self, case: Case, blob: bytes, recorder: Recorder) -> tuple:
+        """The case's runs on the target and on its host reference, with the
+        target's time limit: derived from the reference's run first when
+        nobody gave one (timelimits.py), else the given or fixed one, the
+        target first. (run, samples, reference run, its samples, limit)"""
+        given = case.timeout or self.timeout
+        device_title = f"push and run on {self.target.name}"
+        ref_title = f"run on the host reference {self.target.reference}"
+        if self.reference is None or given:
+            limit = Limit(self.case_timeout(case), "fixed", "given" if given else "the target's")
+            run, samples = _recorded_runs(recorder, device_title, self.session, blob, limit.seconds, "device output")
+            ref_run, ref_samples = (None, [])
+            # A case that timed out on the target is a timeout whatever its
+            # reference does: it costs the target's time limit, not twice that.
+            if self.reference and run.kind != "timeout":
+                ref_run, ref_samples = _recorded_runs(recorder, ref_title, self.reference, blob, limit.seconds,
+                                                      "host output")
+        else:
+            mirror_limit = self.limits.for_mirror()
+            ref_run, ref_samples = _recorded_runs(recorder, ref_title, self.reference, blob, mirror_limit.seconds,
+                                                  "host output")
+            if ref_run.kind == "completed":
+                limit = self.limits.for_device(run_seconds(ref_run.record), mirror_limit)
+            elif ref_run.kind == "timeout":
+                limit = self.limits.for_device(None, mirror_limit)
+            else:  # crashed or refused on the host: its time says nothing
+                limit = Limit(self.target.timeout, "fixed", f"its host reference {self.target.reference} "
+                                                            f"did not complete ({ref_run.kind})")
+            run, samples = _recorded_runs(recorder, device_title, self.session, blob, limit.seconds, "device output")
+        if self.limits and run.kind == "completed" and ref_run is not None and ref_run.kind == "completed":
+            self.limits.observe(run_seconds(ref_run.record), run_seconds(run.record))
+        return run, samples, ref_run, ref_samples, limit
 
     def run_case(self, case: Case, recorder: Recorder = NULL_RECORDER) -> CaseResult:
         """Run one case and judge it; ``recorder`` sees its steps and evidence."""
@@ -213,15 +252,7 @@ class SuiteRun:
         if recorder.wants_attachments:
             recorder.attach("blob disassembly", self.toolchain.profile.disassemble(program_blob, self.toolchain.source,
                                                                                     self.toolchain.cache))
-        timeout = self.case_timeout(case)
-        run, samples = _recorded_runs(recorder, f"push and run on {self.target.name}", self.session, blob,
-                                      timeout, "device output")
-        ref_run, ref_samples = (None, [])
-        # A case that timed out on the target is a timeout whatever its
-        # reference does: it costs the target's time limit, not twice that.
-        if self.reference and run.kind != "timeout":
-            ref_run, ref_samples = _recorded_runs(recorder, f"run on the host reference {self.reference.target.name}",
-                                                  self.reference, blob, timeout, "host output")
+        run, samples, ref_run, ref_samples, limit = self._run_both(case, blob, recorder)
         with recorder.step("expected output") as step:
             # CPython is asked only when there is an output to compare: a case
             # that hangs on the target may hang CPython too.
@@ -242,6 +273,9 @@ class SuiteRun:
                 recorder.attach("expected output", expected.text)
         with recorder.step("compare") as step:
             result = self._judge(case, blob, expected, run, samples, ref_run, ref_samples, started)
+            result.figures["time_limit"] = limit.record()
+            if result.verdict is Verdict.TIMEOUT and limit.rule != "fixed":
+                result.message += f"; its limit, {limit.seconds:.2f} s, was derived: {limit.why}"
             if result.verdict not in (Verdict.PASS, Verdict.SKIP, Verdict.XFAIL):
                 step.fail(result.summary())
             step.parameters["verdict"] = result.verdict.value

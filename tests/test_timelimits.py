@@ -1,0 +1,89 @@
+"""Time limits derived from the host reference's run (harness/suite/timelimits.py):
+the arithmetic, the cache, and a hang on qemu-m0 judged by the rule."""
+
+import json
+
+import pytest
+
+from harness.suite.session import SuiteRun
+from harness.suite.timelimits import TimeLimits
+from harness.suite.verdict import Verdict
+
+
+def limits(tmp_path, samples=(), fixed=10.0, floor=0.5):
+    rule = TimeLimits("qemu-m0", "host32-m0", fixed, floor, tmp_path)
+    for mirror, device in samples:
+        rule.observe(mirror, device)
+    return rule
+
+
+def test_unmeasured_limits_are_the_fixed_ones(tmp_path):
+    rule = limits(tmp_path)
+    mirror = rule.for_mirror()
+    assert (mirror.seconds, mirror.rule) == (10.0, "fixed")
+    assert rule.for_device(0.01, mirror).seconds == 10.0
+    # A mirror that used the whole fixed limit: the device is no faster.
+    hang = rule.for_device(None, mirror)
+    assert (hang.seconds, hang.rule) == (0.5, "confirm-hang")
+    assert "ran past the fixed limit 10 s" in hang.why
+
+
+def test_measured_ratios_set_both_limits(tmp_path):
+    rule = limits(tmp_path, [(0.1, 2.0), (0.05, 1.5), (0.001, 0.2)])  # ratios 20, 30; the last too short to count
+    assert rule.low_ratio() == 20 and rule.high_ratio() == 30
+    mirror = rule.for_mirror()
+    assert mirror.rule == "derived" and mirror.seconds == pytest.approx(10 * 2 / 20)
+    device = rule.for_device(0.02, mirror)
+    assert device.rule == "derived" and device.seconds == pytest.approx(0.5 + 3 * 30 * 0.02)
+    assert rule.for_device(1.0, mirror).seconds == 10.0  # never past the fixed limit
+    hang = rule.for_device(None, mirror)
+    assert hang.seconds == 0.5 and "predicts more than 10 s here" in hang.why
+
+
+def test_with_many_samples_one_slow_host_run_does_not_set_the_low_ratio(tmp_path):
+    rule = limits(tmp_path, [(0.1, 3.0)] * 39 + [(0.1, 0.5)])  # 39 at 30, one at 5
+    assert rule.low_ratio() == 30
+    assert limits(tmp_path, [(0.1, 3.0)] * 9 + [(0.1, 0.5)]).low_ratio() == 5  # few samples: the lowest
+
+
+def test_ratios_are_kept_for_the_next_run_and_a_damaged_file_only_loses_them(tmp_path):
+    rule = limits(tmp_path, [(0.1, 2.0)])
+    rule.save()
+    assert limits(tmp_path).low_ratio() == 20
+    assert TimeLimits("qemu-m0", "another-mirror", 10, 0.5, tmp_path).samples == []
+    (tmp_path / "time-limits" / "qemu-m0.json").write_text("{not json")
+    assert limits(tmp_path).samples == []
+
+
+def test_a_limit_must_be_positive(tmp_path, monkeypatch):
+    from harness.errors import ConfigError
+    from harness.targets import load_target
+
+    folder = tmp_path / "targets" / "slowboard"
+    folder.mkdir(parents=True)
+    text = (load_target("qemu-m0").path.read_text().replace('name = "qemu-m0"', 'name = "slowboard"')
+            + "timeout_floor = 0\n")
+    (folder / "target.toml").write_text(text)
+    monkeypatch.setenv("HIL_TARGETS", str(tmp_path / "targets"))
+    with pytest.raises(ConfigError, match="timeout_floor must be a positive number of seconds"):
+        load_target("slowboard")
+
+
+@pytest.mark.integration
+def test_a_hang_on_qemu_m0_is_confirmed_within_the_floor(toolchain, tmp_path, make_case):
+    run = SuiteRun("qemu-m0", toolchain=toolchain, log_dir=tmp_path / "logs")
+    run.limits.path = tmp_path / "limits.json"  # the test's ratios stay out of the real cache
+    run.limits.samples = [(0.1, 2.0)] * 3       # device/host ratio 20
+    with run:
+        hang = run.run_case(make_case("hang", "print('before')\nwhile True:\n    pass\n"))
+        # Long enough on the host (over 5 ms) to be measured, and kept.
+        fine = run.run_case(make_case("fine", "s = 0\nfor i in range(100000):\n    s += i % 7\nprint(s)\n"))
+        given = run.run_case(make_case("given", "# timeout: 0.7\nwhile True:\n    pass\n"))
+    assert hang.verdict is Verdict.TIMEOUT
+    assert hang.figures["time_limit"]["rule"] == "confirm-hang" and hang.figures["time_limit"]["seconds"] == 0.5
+    assert "its host reference host32-m0 ran past 1.00 s, which predicts more than 10 s here" in hang.message
+    assert fine.verdict is Verdict.PASS and fine.figures["time_limit"]["rule"] == "derived"
+    # A limit the case gives wins over the rule.
+    assert given.verdict is Verdict.TIMEOUT and given.figures["time_limit"] == {"seconds": 0.7, "rule": "fixed",
+                                                                                "why": "given"}
+    assert json.loads((tmp_path / "limits.json").read_text())["reference"] == "host32-m0"

@@ -45,8 +45,10 @@ GLUE = TARGETS_DIR / "boards" / "posix" / "newlib"
 _WANTED = ("newlib/libm/", "newlib/libc/include/")
 
 
-def source_archive(folder: Path = SOURCE_FOLDER) -> Path:
-    """The newlib source archive newlib-source installed."""
+def source_archive(folder: Path | None = None) -> Path:
+    """The newlib source archive newlib-source installed (in ``folder``,
+    else SOURCE_FOLDER)."""
+    folder = folder or SOURCE_FOLDER
     found = sorted(folder.glob("newlib-*.tar.xz")) if folder.is_dir() else []
     if not found:
         raise SourceError(
@@ -137,7 +139,7 @@ def libm_spec(arm_archive: Path, source: VMSource, bits: str) -> BuildSpec:
         config_files=(arm_archive,), path_variables=("ARM_LIBM",), location_variables=("NEWLIB_DIR",))
 
 
-def build_libm(cache: Path, bits: str, folder: Path = SOURCE_FOLDER) -> BuildResult:
+def build_libm(cache: Path, bits: str, folder: Path | None = None) -> BuildResult:
     """newlib's libm for the host (``bits``: 32 or 64), built once per
     cache; a fresh build's seconds count the unpacking too."""
     started = time.monotonic()

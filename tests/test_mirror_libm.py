@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from test_cli_allure import suite
 
+import harness.__main__ as cli
+from harness import newlib
 from harness.errors import SourceError
 from harness.newlib import ARM_CC, arm_libm, build_libm, check_same_newlib, source_archive, unpacked_source
 from harness.paths import TARGETS_DIR, cache_dir
@@ -44,6 +46,15 @@ def test_a_missing_newlib_source_says_which_package_to_install(tmp_path):
     with pytest.raises(SourceError) as err:
         source_archive(tmp_path / "nowhere")
     assert "apt install newlib-source" in str(err.value)
+
+
+def test_without_the_newlib_source_a_mirror_run_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(newlib, "SOURCE_FOLDER", tmp_path / "nowhere")
+    script = tmp_path / "p.py"
+    script.write_text("print(1)\n")
+    assert cli.main(["run", "--target", "host32-m0", str(script)]) != 0
+    err = capsys.readouterr().err
+    assert "apt install newlib-source" in err and "Traceback" not in err, err
 
 
 def test_a_newlib_source_of_another_version_than_the_boards_library_is_refused():

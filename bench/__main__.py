@@ -1,7 +1,9 @@
 """python -m bench [build|footprint|cases|speed|xdist|all]: measure builds, speed and parallel runs.
 
     build   cold build (empty cache, source archive already downloaded) of
-            mpy-cross and the host and host32 runners, then a warm one.
+            mpy-cross and the host and host32 runners, then a warm one;
+            newlib's libm for the 32-bit runners (LIBM=newlib) on its own
+            line, once per cache, counted in the cold total.
             Goals: cold under 90 s on 2 cores, warm under 2 s.
     footprint  firmware size against the budget, and the compiler-kept twin.
     cases   per-case wall time of the suite (verdicts included) on targets.
@@ -35,6 +37,7 @@ import zlib
 from pathlib import Path
 
 from harness.footprint import measure
+from harness.newlib import LIBM_VARIABLE, build_libm
 from harness.paths import CASES_DIR, cache_dir
 from harness.suite.cases import discover, unmet_needs
 from harness.suite.session import SuiteRun, TargetSession
@@ -65,6 +68,11 @@ def build_all(vm: str, cache: Path) -> tuple[float, list[str]]:
             if glue is not None and glue.ran_make:
                 lines.append(f"  {'rust-msc + glue':20} {glue.seconds:6.2f} s")
             lines.append(f"  {tc.profile.compiler_name + ' (' + name + ')':20} {compiler.build.seconds:6.2f} s")
+        if target.make.get(LIBM_VARIABLE) == "newlib":
+            bits = str(target.make.get("BITS", "64"))
+            libm = build_libm(cache, bits)
+            if libm.ran_make:
+                lines.append(f"  {'newlib libm (' + bits + '-bit)':20} {libm.seconds:6.2f} s")
         result = tc.profile.build_firmware(target, tc.source, cache)
         lines.append(f"  {name:20} {result.seconds:6.2f} s ({'built' if result.ran_make else 'cached'})")
     return time.monotonic() - started, lines

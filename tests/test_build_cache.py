@@ -12,6 +12,7 @@ import pytest
 
 from harness.build import BuildResult, BuildSpec
 from harness.errors import BuildError
+from harness.newlib import build_libm, source_archive, unpacked_source
 from harness.suite.toolchain import Toolchain
 from harness.targets import load_target
 from harness.vms.base import CompileError
@@ -20,12 +21,15 @@ from harness.vms.micropython.profile import MpyCross
 
 @pytest.fixture
 def copied_cache(toolchain, tmp_path):
-    """The pinned source, mpy-cross and host32's runner, copied into a cache elsewhere."""
+    """The pinned source, mpy-cross and host32's runner (with the newlib libm
+    it links, and that libm's source), copied into a cache elsewhere."""
     target = load_target("host32")
     firmware = toolchain.profile.build_firmware(target, toolchain.source, toolchain.cache)
+    libm = build_libm(toolchain.cache, target.make["BITS"])
     copy = tmp_path / "elsewhere"
-    shutil.copytree(toolchain.source.root, copy / "src" / toolchain.source.root.name, symlinks=True)
-    for built in (firmware, toolchain.compiler.build):
+    for source in (toolchain.source.root, unpacked_source(source_archive(), toolchain.cache).root):
+        shutil.copytree(source, copy / "src" / source.name, symlinks=True)
+    for built in (firmware, toolchain.compiler.build, libm):
         shutil.copytree(built.folder, copy / "build" / built.folder.name, symlinks=True)
     return target, firmware, copy
 
@@ -36,6 +40,7 @@ def test_a_cache_moved_elsewhere_rebuilds_nothing(copied_cache):
     again = tc.profile.build_firmware(target, tc.source, copy)
     assert (again.build_id, again.ran_make) == (firmware.build_id, False)
     assert not tc.compiler.build.ran_make
+    assert not build_libm(copy, target.make["BITS"]).ran_make
 
 
 def test_a_damaged_build_is_made_again_with_a_word(copied_cache, capfd):

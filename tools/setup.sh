@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(make gcc python3-venv gcc-multilib gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)
+# The source of libnewlib-arm-none-eabi: the 32-bit host mirrors build the
+# boards' libm from it (harness/newlib.py).
+DEBIAN_PACKAGES+=(newlib-source)
 # PikaScript's precompiler (rust-msc) builds offline with Debian's Rust and
 # packaged crates (targets/pikascript/glue.mk).
 DEBIAN_PACKAGES+=(cargo rustc librust-libc-dev librust-fs-extra-dev)

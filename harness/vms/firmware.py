@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..build import BuildResult, BuildSpec, build
 from ..errors import ConfigError
+from ..newlib import with_host_libm
 from ..paths import TARGETS_DIR
 from ..targets import Target
 from ..vmsource import VMSource
@@ -53,5 +54,8 @@ def port_spec(vm_folder: str, target: Target, config_files: list[Path], variable
 
 def build_port(spec: BuildSpec, source: VMSource, cache: Path) -> BuildResult:
     """Build ``spec``; the build id the firmware announces names its
-    configuration and source, so a board can tell whether it runs it already."""
+    configuration and source, so a board can tell whether it runs it already.
+    A host runner that links newlib's libm (LIBM=newlib) gets it built
+    first, and its key follows it."""
+    spec = with_host_libm(spec, cache)
     return build(spec, source, cache, extra_vars={"BUILD_ID": spec.key(source)})

@@ -92,7 +92,7 @@ $(PAD_OBJ): $(VM_OBJ) pikascript/pad.c
 	$(ECHO) "PAD $@"
 	$(Q)pad=0; while :; do \
 		$(CC) $(CFLAGS) -DHIL_PAD=$$pad -c pikascript/pad.c -o $@ && \
-		$(CC) -o $(BUILD)/pad-probe $@ $(VM_OBJ) $(LDFLAGS) -Wl,--gc-sections -lm || exit 1; \
+		$(CC) -o $(BUILD)/pad-probe $@ $(VM_OBJ) $(LDFLAGS) -Wl,--gc-sections $(HOST_LIBM) || exit 1; \
 		$(BUILD)/pad-probe --describe | grep -q ' silent_raise=' || break; \
 		pad=$$((pad + 1)); \
 		[ $$pad -le 256 ] || { echo "no pad of up to 256 bytes keeps every raise" >&2; exit 1; }; \

@@ -184,8 +184,7 @@ class PikaShellTransport:
             self.fresh = False
             self.link.write(blob)
             ran = 0.0
-            received = self._read_until(self._run_started, self._deadline(), "RUN line after the blob",
-                                        watch=self._watch_restart)
+            received = self._read_until(self._run_started, self._deadline(), "RUN line after the blob")
             ran = time.monotonic()
             out = self._read_until(self._prompt, ran + timeout, "prompt after the run", watch=self._watch_restart)
             ended = time.monotonic()
@@ -194,7 +193,7 @@ class PikaShellTransport:
         except _Timeout as exc:
             if exc.what.startswith("prompt"):
                 raise DeviceTimeout(f"the case did not finish within {timeout:g} s (no prompt)",
-                                    text.split_run(self._after_run(exc.pending)).output) from None
+                                    text.split_run(exc.pending).output) from None
             raise DeviceTimeout(f"no {exc.what} within {self.options['command_timeout']:g} s "
                                 f"(last bytes: {exc.pending[-120:]!r})") from None
         if received != len(blob):
@@ -212,16 +211,13 @@ class PikaShellTransport:
         output that follows stays in the buffer."""
         at = buffer.find(text.RUN_HEAD)
         if at < 0:
+            # The board booted again before it ran anything (no heap for the blob).
+            self._watch_restart(buffer)
             return None
         size = text.RECEIVED.search(buffer, 0, at)
         received = int(size.group(1)) if size else -1
         del buffer[:at + len(text.RUN_HEAD)]
         return received
-
-    @staticmethod
-    def _after_run(pending: bytes) -> bytes:
-        at = pending.find(text.RUN_HEAD)
-        return pending[at + len(text.RUN_HEAD):] if at >= 0 else b""
 
     @staticmethod
     def _watch_restart(buffer: bytearray) -> None:

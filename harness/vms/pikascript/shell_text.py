@@ -39,7 +39,7 @@ FILE_HEAD = b"=============== [File] ===============\r\n"
 RECEIVED = re.compile(rb"\[   Info\] Recived size: (\d+)\r\n")
 HEAP_EXHAUSTED = re.compile(r"FatalError: heap exhausted \((\d+)-byte allocation\); stopped")
 FATAL = re.compile(r"FatalError: [^\r\n]*")
-CPU_FAULT = re.compile(r"FATAL: CPU fault at PC (?:0x)?([0-9a-fA-F]{8})")
+CPU_FAULT = re.compile(r"(?:\r\n)?FATAL: CPU fault at PC (?:0x)?([0-9a-fA-F]{8})")   # a port starts it on a line of its own
 # One frame's failing instruction: three capitals, its argument, its offset.
 TRACE_LINE = re.compile(rb"^(?:   | -> )[A-Z]{3} [^\r\n]*\t\t\(#\d+\)\r?$", re.M)
 RAISE_SITE = re.compile(r"^   RUN (\w+) \t\t\(#\d+\)\r?\n -> RIS ", re.M)

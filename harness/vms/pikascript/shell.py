@@ -80,7 +80,7 @@ class PikaShellTransport:
         self.link = link
         self.buffer = bytearray()
         self.info: DeviceInfo | None = None
-        self.version = ""
+        self.version = self.stamp = ""  # the core's version and build stamp, from the boot text
         self.fresh = False          # the board booted and ran nothing since
 
     # --- bytes ---------------------------------------------------------------
@@ -189,7 +189,7 @@ class PikaShellTransport:
             out = self._read_until(self._prompt, ran + timeout, "prompt after the run", watch=self._watch_restart)
             ended = time.monotonic()
         except _Restarted as exc:
-            return self._restarted(exc.before, started, ran)
+            return self._restarted(exc.before, started, ran, len(blob))
         except _Timeout as exc:
             if exc.what.startswith("prompt"):
                 raise DeviceTimeout(f"the case did not finish within {timeout:g} s (no prompt)",
@@ -225,7 +225,7 @@ class PikaShellTransport:
         if at >= 0 and buffer.endswith(text.PROMPT):
             raise _Restarted(bytes(buffer[:at]))
 
-    def _restarted(self, before: bytes, started: float, ran: float) -> RunRecord:
+    def _restarted(self, before: bytes, started: float, ran: float, size: int) -> RunRecord:
         """The board booted anew during the case (``ran``: when its RUN line
         came, 0 if it never did): out of heap, the VM stopped itself, or a CPU
         fault. It is at a fresh prompt again."""
@@ -236,7 +236,7 @@ class PikaShellTransport:
         heap = text.HEAP_EXHAUSTED.search(said)
         if not ran:
             if heap:
-                raise DeviceRejected("no-memory", f"no heap to receive a {len(before)}-byte blob: {heap.group(0)}", 5)
+                raise DeviceRejected("no-memory", f"no heap to receive a {size}-byte blob: {heap.group(0)}", 5)
             raise ProtocolError(f"the board restarted while it received the blob: {said[-300:]!r}")
         run_cycles = int((now - ran) * CLOCK_HZ)
         if heap:

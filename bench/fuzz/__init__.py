@@ -1,8 +1,8 @@
 """Fuzzing MicroPython's .mpy loader and VM (and PikaScript's .py.o and
-.py.a), and the booter's protocol loop, on a host runner built with AddressSanitizer and UndefinedBehaviorSanitizer
-(targets/host-asan).
+.py.a), and the booter's protocol loop, on a host runner built with
+AddressSanitizer and UndefinedBehaviorSanitizer (targets/host-asan).
 
-    .venv/bin/python -m bench.fuzz --execs 100000 --seed 1
+    .venv/bin/python -m bench.fuzz --seed 1               # 100,000 executions
 
 builds the runner (cached), compiles the seed corpus from cases/**/*.py with
 the harness's mpy-cross, and runs two modes against one runner process at a

@@ -84,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="python -m bench.fuzz", description=USAGE,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--execs", type=int, default=100_000, help="blob executions (default 100000)")
+    parser.add_argument("--execs", type=int, help="blob executions (default 100000 for each blob kind: "
+                                                   "PikaScript's .py.o and .py.a take turns, 200000 in all)")
     parser.add_argument("--frame-execs", type=int, help="frame bursts (default execs / 5)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=0.3, help="per-execution limit, seconds (default 0.3)")
@@ -101,7 +102,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minimise-seconds", type=float, default=20.0, help="per finding (default 20)")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
-    frame_execs = args.frame_execs if args.frame_execs is not None else args.execs // 5
     log = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
 
     args.findings = args.findings or findings_dir(args.target)
@@ -121,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         try:
+            if args.execs is None:
+                args.execs = 100_000 * fuzzer.format.kinds
+            frame_execs = args.frame_execs if args.frame_execs is not None else args.execs // 5
             return report(fuzzer, corpus, args, frame_execs, argv, log)
         finally:
             fuzzer.close()
@@ -150,6 +153,8 @@ def report(fuzzer: Fuzzer, corpus, args, frame_execs: int, argv: list[str], log)
         print(f"{stats.mode}: {stats.execs} {unit} in {stats.seconds:.1f} s: {stats.rate:.0f} exec/s")
         print(f"  outcomes: {describe_outcomes(stats)}")
         print(f"  timeouts: {stats.timeouts}; crashes: {stats.crashes}; input digest {stats.digest[:16]}")
+        if len(stats.kinds) > 1:
+            print(f"  by blob kind: {', '.join(f'{k} {v}' for k, v in sorted(stats.kinds.items()))}")
         if stats.skipped:
             print(f"  not run: {stats.skipped} mutants that the .mpy model says reach a known loader crash "
                   f"({', '.join(f'{k} {v}' for k, v in sorted(stats.predicted.items()))} predicted, "

@@ -60,6 +60,7 @@ class ModeStats:
     skipped: int = 0          # mutants not run: predicted to reach a known loader crash
     predicted: dict = field(default_factory=dict)  # such predictions, by crash
     digest: str = ""          # sha256 of every input, in order: equal runs made equal inputs
+    kinds: Counter = field(default_factory=Counter)   # blob mode: executions by their seed's kind (file suffix)
 
     @property
     def rate(self) -> float:
@@ -193,6 +194,7 @@ class Fuzzer:
                     issued += 1
                     blob, how, index = next_input()
                     digest.update(len(blob).to_bytes(4, "little") + blob)
+                    stats.kinds[self.format.suffix(corpus[index][1])] += 1   # by the loader its seed is for
                     busy[lane] = (issued, blob, how, index)
                     runner.begin(blob, self.timeout)
             # Wait for any lane's answer, a spare's INFO, or a deadline; a

@@ -27,13 +27,14 @@ class BlobFormat:
     minimise: Callable           # (data, interesting, max_tests=, deadline=) -> Minimised
     suffix: Callable[[bytes], str]
     library_seeds: bool          # seed libraries of two modules as well (PikaScript's .py.a)
+    kinds: int = 1               # blob kinds, each with its own loader: a run's default executions are per kind
 
 
 MPY = BlobFormat(".mpy v6", Mutator, mpy.hazard, minimise_blob, lambda blob: ".mpy", False)
 # PikaScript's layouts by the core its runner announces (INFO pyo).
 PIKA = {
     "1.14": BlobFormat("PikaScript 1.14 .py.o/.py.a", PikaMutator, lambda blob: "", minimise_pika_blob,
-                       pika.suffix, True),
+                       pika.suffix, True, kinds=2),
 }
 
 

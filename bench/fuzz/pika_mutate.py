@@ -16,7 +16,7 @@ import random
 import struct
 
 from .mutate import INTERESTING_BYTES, ByteMutations
-from .pika import U32, Blob, Code, parse
+from .pika import U32, Blob, Code, parse, suffix
 
 # Values worth putting in a 16-bit constant offset or a 32-bit size.
 INTERESTING_U16 = (0, 1, 2, 3, 4, 7, 8, 15, 16, 31, 32, 63, 64, 127, 128, 255, 256, 1023, 4095, 32767, 32768,
@@ -37,6 +37,10 @@ class PikaMutator(ByteMutations):
             raise ValueError("the seed corpus is empty")
         self.seeds = seeds
         self.parsed = [parse(s) for s in seeds]
+        kinds = [suffix(s) for s in seeds]
+        self.groups = [[i for i, k in enumerate(kinds) if k == kind] for kind in sorted(set(kinds))]
+        self.kinds = len(self.groups)
+        self.turn = 0
         self.rng = rng
         self.max_size = max_size
         self.structured = [
@@ -51,7 +55,11 @@ class PikaMutator(ByteMutations):
     def mutate(self) -> tuple[bytes, str, int]:
         """A mutant: (blob, the operations applied, the index of its seed)."""
         rng = self.rng
-        index = rng.randrange(len(self.seeds))
+        # The seeds' kinds take turns, however few .py.a seeds there are:
+        # each loader gets as many executions.
+        group = self.groups[self.turn % len(self.groups)]
+        self.turn += 1
+        index = group[rng.randrange(len(group))]
         blob, parsed = self.seeds[index], self.parsed[index]
         names = []
         if parsed is not None and rng.random() < 0.8:
@@ -195,10 +203,9 @@ class PikaMutator(ByteMutations):
         return blob.encode()
 
     def module_name(self, blob: Blob) -> bytes | None:
-        """A .py.o becomes a .py.a of one module; a .py.a's name changes."""
+        """A .py.a's module renamed (a .py.o stays one: each loader keeps its share)."""
         if blob.kind == "pyo":
-            blob.kind = "pya"
-            return blob.encode()
+            return None
         i = self.rng.randrange(len(blob.modules))
         name = self.rng.choice(("main", "", "main.sub", "a" * 59, "a" * 60, "x", "__init__", "m\xff"))
         blob.modules[i] = (name, blob.modules[i][1])
@@ -207,7 +214,7 @@ class PikaMutator(ByteMutations):
     def module_set(self, blob: Blob) -> bytes | None:
         """A .py.a with a module dropped, doubled, or taken from another seed."""
         if blob.kind == "pyo":
-            blob.kind = "pya"
+            return None
         choice = self.rng.random()
         if choice < 0.3 and len(blob.modules) > 1:
             del blob.modules[self.rng.randrange(len(blob.modules))]

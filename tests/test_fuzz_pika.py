@@ -112,9 +112,11 @@ def test_mutator_is_reproducible_bounded_and_feeds_both_loaders(seeds):
     assert len({blob for blob, _, _ in runs[0]}) > 500
     kinds = {blob[:4] for blob, _, _ in runs[0]}
     assert {b"\x0fpyo", b"\x0fpya"} <= kinds
-    # Layout-aware mutations alone keep sizes and checksum whole.
-    whole = [parse(blob) is not None for blob, how, _ in runs[0] if "+" not in how and how != "lie"]
-    assert sum(whole) > 0.9 * len(whole)
+    # Layout-aware mutations alone (all but the lies) keep sizes and checksum whole.
+    mutator = PikaMutator(blobs, random.Random(3))
+    structured = {op.__name__.replace("_", "-") for op, _ in mutator.structured} - {"lie"}
+    whole = [parse(blob) is not None for blob, how, _ in runs[0] if how in structured]
+    assert len(whole) > 200 and all(whole)
 
 
 def test_minimiser_keeps_a_well_formed_blob(seeds):

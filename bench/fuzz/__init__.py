@@ -1,8 +1,8 @@
-"""Fuzzing MicroPython's .mpy loader and VM, and the booter's protocol loop,
-on a host runner built with AddressSanitizer and UndefinedBehaviorSanitizer
-(targets/host-asan).
+"""Fuzzing MicroPython's .mpy loader and VM (and PikaScript's .py.o and
+.py.a), and the booter's protocol loop, on a host runner built with
+AddressSanitizer and UndefinedBehaviorSanitizer (targets/host-asan).
 
-    .venv/bin/python -m bench.fuzz --execs 100000 --seed 1
+    .venv/bin/python -m bench.fuzz --seed 1               # 100,000 executions
 
 builds the runner (cached), compiles the seed corpus from cases/**/*.py with
 the harness's mpy-cross, and runs two modes against one runner process at a
@@ -33,10 +33,21 @@ The same --seed gives the same inputs (the `input digest` lines say so). With
 because what a wild read finds depends on what that runner ran before: a LOAD
 clears neither the heap nor the C stack.
 
-Other options: --mode blobs|frames|both, --lanes N, --findings DIR,
+--target pika-host-asan fuzzes PikaScript's loaders instead: the 1.14 core's
+runner with ASan and UBSan, seeded with every case compiled to a .py.o and
+every fourth case packed with the next as a .py.a, half the mutants from each
+(bench/fuzz/pika.py: the layouts; pika_mutate.py: instruction, constant
+pool, module and header mutations that keep sizes and the checksum whole,
+and lies; pika_minimise.py). Findings go to tests/fuzz/findings/<target>/,
+replayed by tests/test_fuzz_pika.py. The blob format follows what the runner
+announces (formats.py: INFO vm, and pyo for PikaScript's core), so another
+core is a target naming its pin plus its layouts there.
+
+Other options: --target, --mode blobs|frames|both, --lanes N, --findings DIR,
 --no-store, --no-minimise, --minimise-tests N, --minimise-seconds S, --quiet.
 
-Modules: mpy (the .mpy v6 layout), mutate (blob mutations), frames (frame
+Modules: formats (which of these a runner's blobs take), mpy (the .mpy v6
+layout), pika, pika_mutate, pika_minimise (PikaScript's), mutate (blob mutations), frames (frame
 mutations), runner (the runner process and its protocol), report (sanitizer
 reports and dedup keys), minimise (ddmin), findings (the stored findings),
 campaign (the two modes, triage, minimisation).

@@ -18,25 +18,44 @@ from harness.vms.base import CompileError
 
 from . import __doc__ as USAGE
 from .campaign import Finding, Fuzzer, ModeStats
-from .findings import FINDINGS_DIR, SUFFIX, store
+from .findings import DEFAULT_TARGET, SUFFIX, findings_dir, store
 from .runner import RunnerError
 
-TARGET = "host-asan"
+TARGET = DEFAULT_TARGET
 
 
-def build_runner(tc: Toolchain) -> Path:
-    return tc.profile.build_firmware(load_target(TARGET), tc.source, tc.cache).product
+def prepare(target: str = TARGET) -> Toolchain:
+    """The toolchain of the fuzz target's VM, at the pin the target names."""
+    spec = load_target(target)
+    return Toolchain.prepare(spec.vm, pin=spec.pin, target=spec)
 
 
-def seed_corpus(tc: Toolchain, root: Path = CASES_DIR) -> list[tuple[str, bytes]]:
-    """Every case compiled as the harness compiles it (cached by mpy-cross's cache)."""
-    corpus = []
+def build_runner(tc: Toolchain, target: str = TARGET) -> Path:
+    return tc.profile.build_firmware(load_target(target), tc.source, tc.cache).product
+
+
+def seed_corpus(tc: Toolchain, root: Path = CASES_DIR, target: str = TARGET,
+                libraries: bool = False) -> list[tuple[str, bytes]]:
+    """Every case compiled as the harness compiles it (cached by the
+    compiler's cache); with ``libraries``, also every fourth case packed
+    with the next one as a helper module (a library blob, PikaScript's .py.a)."""
+    spec = load_target(target)
+    compiler = tc.compiler_for(spec)
+    corpus, sources = [], []
     for path in sorted(root.rglob("*.py")):
         name = path.relative_to(root).as_posix()
         try:
-            corpus.append((f"cases/{name}", tc.compiler.compile(path.read_bytes(), name)))
+            corpus.append((f"cases/{name}", compiler.compile(path.read_bytes(), name)))
+            sources.append((name, path.read_bytes()))
         except CompileError:
-            continue  # a case that tests a compile error has no blob
+            continue  # a case that tests a compile error (or that its compiler cannot take) has no blob
+    if libraries:
+        for (name, source), (_, helper) in list(zip(sources, sources[1:]))[::4]:
+            try:
+                corpus.append((f"cases/{name}+helper", tc.profile.compile(compiler, source, name,
+                                                                           [("helper.py", helper)])))
+            except CompileError:
+                continue
     return corpus
 
 
@@ -56,7 +75,7 @@ def finding_meta(finding: Finding, fuzzer: Fuzzer, argv: list[str], original: in
                   "command": "python -m bench.fuzz " + " ".join(argv)},
         "original_size": original,
         "minimised": {"tests": finding.minimise_tests, "one_minimal": finding.minimise_complete},
-        "runner": {"target": TARGET, "config": fuzzer.info.get("config"), "vm": fuzzer.info.get("vm"),
+        "runner": {"target": fuzzer.target, "pin": fuzzer.pin, "config": fuzzer.info.get("config"), "vm": fuzzer.info.get("vm"),
                    "version": fuzzer.info.get("version"), "build": fuzzer.info.build_id},
     }
 
@@ -65,26 +84,31 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="python -m bench.fuzz", description=USAGE,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--execs", type=int, default=100_000, help="blob executions (default 100000)")
+    parser.add_argument("--execs", type=int, help="blob executions (default 100000 for each blob kind: "
+                                                   "PikaScript's .py.o and .py.a take turns, 200000 in all)")
     parser.add_argument("--frame-execs", type=int, help="frame bursts (default execs / 5)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=0.3, help="per-execution limit, seconds (default 0.3)")
     parser.add_argument("--mode", choices=["both", "blobs", "frames"], default="both")
     parser.add_argument("--lanes", type=int, default=2, help="runners busy at once in blob mode (default 2)")
-    parser.add_argument("--findings", type=Path, default=FINDINGS_DIR, help="where minimised findings go")
+    parser.add_argument("--target", default=TARGET,
+                        help=f"the sanitizer runner to fuzz (default {TARGET}, MicroPython's; pika-host-asan: "
+                             "PikaScript's .py.o and .py.a); its VM and pin come from its target file")
+    parser.add_argument("--findings", type=Path, help="where minimised findings go (default "
+                                                      "tests/fuzz/findings, or its folder named after the target)")
     parser.add_argument("--no-store", action="store_true", help="report findings, store nothing")
     parser.add_argument("--no-minimise", action="store_true")
     parser.add_argument("--minimise-tests", type=int, default=1500, help="per finding (default 1500)")
     parser.add_argument("--minimise-seconds", type=float, default=20.0, help="per finding (default 20)")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
-    frame_execs = args.frame_execs if args.frame_execs is not None else args.execs // 5
     log = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
 
+    args.findings = args.findings or findings_dir(args.target)
     try:
-        tc = Toolchain.prepare("micropython")
-        firmware = build_runner(tc)
-        corpus = seed_corpus(tc)
+        tc = prepare(args.target)
+        firmware = build_runner(tc, args.target)
+        corpus = seed_corpus(tc, target=args.target, libraries=tc.profile.name == "pikascript")
     except HarnessError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -92,10 +116,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         try:
             fuzzer = Fuzzer(firmware, workdir, args.seed, args.timeout, log, lanes=max(1, args.lanes))
+            fuzzer.target, fuzzer.pin = args.target, load_target(args.target).pin or tc.profile.default_pin
         except RunnerError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         try:
+            if args.execs is None:
+                args.execs = 100_000 * fuzzer.format.kinds
+            frame_execs = args.frame_execs if args.frame_execs is not None else args.execs // 5
             return report(fuzzer, corpus, args, frame_execs, argv, log)
         finally:
             fuzzer.close()
@@ -105,10 +133,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(fuzzer: Fuzzer, corpus, args, frame_execs: int, argv: list[str], log) -> int:
     info = fuzzer.info
-    print(f"fuzz: {TARGET} runner (config {info.get('config')}, ASan+UBSan, {info.get('vm')} "
+    print(f"fuzz: {args.target} runner (config {info.get('config')}, ASan+UBSan, {info.get('vm')} "
           f"{info.get('version')}), seed {args.seed}, timeout {args.timeout:g} s")
     started = time.monotonic()
     kept = fuzzer.calibrate(corpus)
+    print(f"blob format: {fuzzer.format.name}")
     print(f"corpus: {len(corpus)} blobs compiled from cases/; {len(kept)} kept as seeds "
           f"({len(fuzzer.findings)} crash as compiled, {len(corpus) - len(kept) - len(fuzzer.findings)} "
           f"too slow or hanging), {time.monotonic() - started:.1f} s")
@@ -124,6 +153,8 @@ def report(fuzzer: Fuzzer, corpus, args, frame_execs: int, argv: list[str], log)
         print(f"{stats.mode}: {stats.execs} {unit} in {stats.seconds:.1f} s: {stats.rate:.0f} exec/s")
         print(f"  outcomes: {describe_outcomes(stats)}")
         print(f"  timeouts: {stats.timeouts}; crashes: {stats.crashes}; input digest {stats.digest[:16]}")
+        if len(stats.kinds) > 1:
+            print(f"  by blob kind: {', '.join(f'{k} {v}' for k, v in sorted(stats.kinds.items()))}")
         if stats.skipped:
             print(f"  not run: {stats.skipped} mutants that the .mpy model says reach a known loader crash "
                   f"({', '.join(f'{k} {v}' for k, v in sorted(stats.predicted.items()))} predicted, "
@@ -145,7 +176,8 @@ def report(fuzzer: Fuzzer, corpus, args, frame_execs: int, argv: list[str], log)
         if plan[finding.key]:
             print(f"    not stored: {plan[finding.key]}")
             continue
-        stored = args.findings / f"{finding.key}{SUFFIX[finding.mode]}"
+        suffix = fuzzer.format.suffix(finding.data) if finding.mode == "blobs" else SUFFIX[finding.mode]
+        stored = args.findings / f"{finding.key}{suffix}"
         if not args.no_store and stored.exists():
             # Found before and kept minimised: no need to shrink it again.
             print(f"    already stored: {_rel(stored)} ({stored.stat().st_size} bytes)")
@@ -161,7 +193,8 @@ def report(fuzzer: Fuzzer, corpus, args, frame_execs: int, argv: list[str], log)
               f"{time.monotonic() - began:.1f} s{'' if finding.minimise_complete else ', budget ran out'})")
         if not args.no_store:
             path, written = store(args.findings, finding.key, finding.mode, data,
-                                  finding_meta(finding, fuzzer, argv, original))
+                                  finding_meta(finding, fuzzer, argv, original),
+                                  fuzzer.format.suffix(data) if finding.mode == "blobs" else "")
             print(f"    {'stored' if written else 'already stored (as small or smaller)'}: {_rel(path)}")
     return 0
 

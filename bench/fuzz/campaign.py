@@ -21,10 +21,9 @@ from typing import Callable
 
 from harness.transports import booter as p
 
+from .formats import UnknownFormat, blob_format
 from .frames import FrameMutator
-from .minimise import Minimised, ddmin, minimise_blob
-from .mpy import hazard as mpy_hazard
-from .mutate import Mutator
+from .minimise import Minimised, ddmin
 from .report import Crash, Symbolizer, classify
 from .runner import Outcome, Runner, RunnerError, RunnerPool
 
@@ -61,6 +60,7 @@ class ModeStats:
     skipped: int = 0          # mutants not run: predicted to reach a known loader crash
     predicted: dict = field(default_factory=dict)  # such predictions, by crash
     digest: str = ""          # sha256 of every input, in order: equal runs made equal inputs
+    kinds: Counter = field(default_factory=Counter)   # blob mode: executions by their seed's kind (file suffix)
 
     @property
     def rate(self) -> float:
@@ -82,8 +82,14 @@ class Fuzzer:
         self.log = log
         self.symbolizer = Symbolizer(self.firmware)
         self.findings: dict[str, Finding] = {}
+        self.target = self.pin = ""     # the fuzz target's name and VM pin, for the findings' records
         self.pool = RunnerPool(self.firmware, self.workdir, lanes=lanes)
         self.info = self.pool.info
+        try:
+            self.format = blob_format(self.info)
+        except UnknownFormat as exc:
+            self.close()
+            raise RunnerError(str(exc)) from None
 
     def close(self) -> None:
         self.pool.close()
@@ -148,17 +154,17 @@ class Fuzzer:
         seeded generator, so which lane runs one changes nothing."""
         stats = ModeStats("blobs")
         names = [name for name, _ in corpus]
-        mutator = Mutator([blob for _, blob in corpus], random.Random(f"blobs:{self.seed}"),
-                          max_size=min(16384, max(64, self.info.number("blob_max", 16384) - 64)))
+        mutator = self.format.mutator([blob for _, blob in corpus], random.Random(f"blobs:{self.seed}"),
+                                      max_size=min(16384, max(64, self.info.number("blob_max", 16384) - 64)))
         hazards: Counter = Counter()
 
         def next_input() -> tuple[bytes, str, int]:
-            # A mutant the .mpy model says reaches one of two known loader
-            # crashes (mpy.hazard) runs only the first few times: after that
-            # it would cost a runner restart and find nothing new.
+            # A mutant the format's model says reaches a known loader crash
+            # (mpy.hazard) runs only the first few times: after that it
+            # would cost a runner restart and find nothing new.
             while True:
                 blob, how, index = mutator.mutate()
-                hazard = mpy_hazard(blob)
+                hazard = self.format.hazard(blob)
                 if hazard:
                     hazards[hazard] += 1
                     if hazards[hazard] > KNOWN_HAZARD_RUNS:
@@ -188,6 +194,7 @@ class Fuzzer:
                     issued += 1
                     blob, how, index = next_input()
                     digest.update(len(blob).to_bytes(4, "little") + blob)
+                    stats.kinds[self.format.suffix(corpus[index][1])] += 1   # by the loader its seed is for
                     busy[lane] = (issued, blob, how, index)
                     runner.begin(blob, self.timeout)
             # Wait for any lane's answer, a spare's INFO, or a deadline; a
@@ -355,7 +362,7 @@ class Fuzzer:
             crash = self.replay(finding.mode, candidate)
             return crash is not None and crash.key == finding.key
 
-        shrink = minimise_blob if finding.mode == "blobs" else ddmin
+        shrink = self.format.minimise if finding.mode == "blobs" else ddmin
         result: Minimised = shrink(data, same_crash, max_tests=max_tests, deadline=time.monotonic() + seconds)
         finding.minimised = result.data
         finding.minimise_tests = result.tests

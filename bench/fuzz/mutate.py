@@ -47,7 +47,72 @@ def _format(op: int) -> int:
     return (0x000003A4 >> (2 * (op >> 4))) & 3
 
 
-class Mutator:
+class ByteMutations:
+    """Byte-level mutations of a blob, whatever its format: ``seeds`` (for
+    splices) and ``rng`` are the subclass's."""
+
+    seeds: list[bytes]
+    rng: random.Random
+
+    GENERIC = (("bitflip", 4), ("byte_value", 3), ("random_bytes", 2), ("insert", 2), ("delete", 2),
+               ("duplicate", 1), ("truncate", 2), ("splice", 2))
+
+    def generic_table(self) -> list:
+        return [(getattr(self, name), weight) for name, weight in self.GENERIC]
+
+    def bitflip(self, blob: bytes) -> bytes:
+        if not blob:
+            return bytes([self.rng.randrange(256)])
+        out = bytearray(blob)
+        for _ in range(self.rng.choice((1, 1, 2, 4, 8))):
+            pos = self.rng.randrange(len(out))
+            out[pos] ^= 1 << self.rng.randrange(8)
+        return bytes(out)
+
+    def byte_value(self, blob: bytes) -> bytes | None:
+        if not blob:
+            return None
+        pos = self.rng.randrange(len(blob))
+        return blob[:pos] + bytes([self.rng.choice(INTERESTING_BYTES)]) + blob[pos + 1:]
+
+    def random_bytes(self, blob: bytes) -> bytes | None:
+        if not blob:
+            return None
+        n = self.rng.randrange(1, 5)
+        pos = self.rng.randrange(len(blob))
+        return blob[:pos] + bytes(self.rng.randrange(256) for _ in range(n)) + blob[pos + n:]
+
+    def insert(self, blob: bytes) -> bytes:
+        pos = self.rng.randrange(len(blob) + 1)
+        n = self.rng.choice((1, 1, 2, 4, 16))
+        return blob[:pos] + bytes(self.rng.randrange(256) for _ in range(n)) + blob[pos:]
+
+    def delete(self, blob: bytes) -> bytes | None:
+        if len(blob) < 2:
+            return None
+        pos = self.rng.randrange(len(blob))
+        n = self.rng.choice((1, 1, 2, 4, 16, max(1, len(blob) // 4)))
+        return blob[:pos] + blob[pos + n:]
+
+    def duplicate(self, blob: bytes) -> bytes | None:
+        if len(blob) < 2:
+            return None
+        start = self.rng.randrange(len(blob))
+        end = min(len(blob), start + self.rng.randrange(1, 64))
+        at = self.rng.randrange(len(blob) + 1)
+        return blob[:at] + blob[start:end] + blob[at:]
+
+    def truncate(self, blob: bytes) -> bytes | None:
+        if len(blob) < 2:
+            return None
+        return blob[:self.rng.randrange(len(blob))]
+
+    def splice(self, blob: bytes) -> bytes:
+        other = self.seeds[self.rng.randrange(len(self.seeds))]
+        return blob[:self.rng.randrange(len(blob) + 1)] + other[self.rng.randrange(len(other) + 1):]
+
+
+class Mutator(ByteMutations):
     """Mutates blobs picked from a fixed seed corpus."""
 
     def __init__(self, seeds: list[bytes], rng: random.Random, max_size: int = 16384):
@@ -63,10 +128,7 @@ class Mutator:
             (self.obj_type, 3), (self.obj_len, 3), (self.obj_data, 3), (self.kind_len, 4),
             (self.prelude, 4), (self.opcode, 10), (self.splice_code, 3),
         ]
-        self.generic = [
-            (self.bitflip, 4), (self.byte_value, 3), (self.random_bytes, 2), (self.insert, 2),
-            (self.delete, 2), (self.duplicate, 1), (self.truncate, 2), (self.splice, 2),
-        ]
+        self.generic = self.generic_table()
 
     # --- driver -------------------------------------------------------------
     def mutate(self) -> tuple[bytes, str, int]:
@@ -281,55 +343,3 @@ class Mutator:
             return None
         other = self.layouts[j].fields[k]
         return self._replace_data(blob, layout, i, self.seeds[j][other.start:other.end])
-
-    # --- byte-level operations -----------------------------------------------
-    def bitflip(self, blob: bytes) -> bytes:
-        if not blob:
-            return bytes([self.rng.randrange(256)])
-        out = bytearray(blob)
-        for _ in range(self.rng.choice((1, 1, 2, 4, 8))):
-            pos = self.rng.randrange(len(out))
-            out[pos] ^= 1 << self.rng.randrange(8)
-        return bytes(out)
-
-    def byte_value(self, blob: bytes) -> bytes | None:
-        if not blob:
-            return None
-        pos = self.rng.randrange(len(blob))
-        return blob[:pos] + bytes([self.rng.choice(INTERESTING_BYTES)]) + blob[pos + 1:]
-
-    def random_bytes(self, blob: bytes) -> bytes | None:
-        if not blob:
-            return None
-        n = self.rng.randrange(1, 5)
-        pos = self.rng.randrange(len(blob))
-        return blob[:pos] + bytes(self.rng.randrange(256) for _ in range(n)) + blob[pos + n:]
-
-    def insert(self, blob: bytes) -> bytes:
-        pos = self.rng.randrange(len(blob) + 1)
-        n = self.rng.choice((1, 1, 2, 4, 16))
-        return blob[:pos] + bytes(self.rng.randrange(256) for _ in range(n)) + blob[pos:]
-
-    def delete(self, blob: bytes) -> bytes | None:
-        if len(blob) < 2:
-            return None
-        pos = self.rng.randrange(len(blob))
-        n = self.rng.choice((1, 1, 2, 4, 16, max(1, len(blob) // 4)))
-        return blob[:pos] + blob[pos + n:]
-
-    def duplicate(self, blob: bytes) -> bytes | None:
-        if len(blob) < 2:
-            return None
-        start = self.rng.randrange(len(blob))
-        end = min(len(blob), start + self.rng.randrange(1, 64))
-        at = self.rng.randrange(len(blob) + 1)
-        return blob[:at] + blob[start:end] + blob[at:]
-
-    def truncate(self, blob: bytes) -> bytes | None:
-        if len(blob) < 2:
-            return None
-        return blob[:self.rng.randrange(len(blob))]
-
-    def splice(self, blob: bytes) -> bytes:
-        other = self.seeds[self.rng.randrange(len(self.seeds))]
-        return blob[:self.rng.randrange(len(blob) + 1)] + other[self.rng.randrange(len(other) + 1):]

@@ -1,6 +1,6 @@
 """Reading what a crashed runner left on stderr: the sanitizer's first report
-line, the stack, and a dedup key (the error's kind and the top frame in
-MicroPython's py/).
+line, the stack, and a dedup key (the error's kind and the top frame in the
+VM's core: MicroPython's py/, PikaScript's src/ and package/).
 
 The runner writes unsymbolized stacks (``#0 0x... (firmware.elf+0x1234)``,
 see runner.ASAN_OPTIONS); frames in the runner are symbolized here with
@@ -54,11 +54,20 @@ class Frame:
         return f"{self.function} {self.file}:{self.line}".strip()
 
 
-# MicroPython's .mpy loader (py/persistentcode.c).
+# MicroPython's .mpy loader (py/persistentcode.c); PikaScript's .py.o and
+# .py.a loaders (src/PikaVM.c, src/PikaObj.c) and the VM side's checks before
+# them (targets/pikascript/blob.c).
 LOADER_FUNCTIONS = frozenset({"mp_raw_code_load", "load_raw_code", "load_obj", "load_qstr", "read_uint",
-                              "read_byte", "read_bytes", "mp_raw_code_load_mem"})
-# The VM running a program's bytecode (py/vm.c, py/objfun.c).
-RUN_FUNCTIONS = frozenset({"mp_execute_bytecode", "fun_bc_call", "mp_call_function_0"})
+                              "read_byte", "read_bytes", "mp_raw_code_load_mem",
+                              "_do_byteCodeFrame_loadByteCode", "byteCodeFrame_loadByteCode", "obj_linkLibrary",
+                              "_loadModuleDataWithIndex", "_loadModuleDataWithName", "blob_check", "check_code",
+                              "check_library"})
+# The VM running a program's bytecode (py/vm.c, py/objfun.c; src/PikaVM.c).
+RUN_FUNCTIONS = frozenset({"mp_execute_bytecode", "fun_bc_call", "mp_call_function_0",
+                           "pikaVM_runInstructUnit", "_pikaVM_runByteCodeFrameWithState",
+                           "__pikaVM_runByteCodeFrameWithState", "_pikaVM_runByteCodeFrame"})
+# Where a VM's core sits, as short_path gives it.
+CORE_PREFIXES = ("py/", "src/", "package/")
 
 
 @dataclass
@@ -70,9 +79,9 @@ class Crash:
 
     @property
     def top(self) -> Frame | None:
-        """The top frame in MicroPython's core (py/), else the top one in the runner."""
+        """The top frame in the VM's core (py/, src/), else the top one in the runner."""
         for frame in self.frames:
-            if frame.file.startswith("py/"):
+            if frame.file.startswith(CORE_PREFIXES):
                 return frame
         return self.frames[0] if self.frames else None
 
@@ -95,10 +104,13 @@ class Crash:
 
 
 def short_path(path: str) -> str:
-    """A source path as it sits in its tree: py/vm.c, targets/common/hil_booter.c."""
+    """A source path as it sits in its tree: py/vm.c, src/PikaVM.c, targets/common/hil_booter.c."""
     for anchor in ("/py/", "/shared/", "/extmod/"):
         if anchor in path:
             return anchor[1:] + path.rsplit(anchor, 1)[1]
+    pika = re.search(r"/(?:pika[^/]*)/((?:src|package)/.*)$", path, re.I)
+    if pika:
+        return pika.group(1)
     if "/targets/" in path:
         return "targets/" + path.rsplit("/targets/", 1)[1]
     if path.startswith(("common/", "micropython/", "boards/")):
@@ -177,7 +189,7 @@ def _stack(text: str, elf: Path, symbolizer: Symbolizer | None, start: int = 0,
         else:                       # "(<unknown module>)": a wild jump
             frame = Frame(m.group(6).strip() or "??", "", 0)
         frames.append(frame)
-        if not full and frame.file.startswith("py/"):
+        if not full and frame.file.startswith(CORE_PREFIXES):
             break
     return frames
 
@@ -216,7 +228,7 @@ def classify(how: str, returncode: int | None, stderr: str, elf: Path,
             kind = "assert"
             first = f"{short_path(hit.group(1))}:{hit.group(2)}: {hit.group(3)}: Assertion `{hit.group(4)}' failed."
     frames = _stack(stderr, elf, symbolizer, start, full) if hits else []
-    if kind.startswith("ubsan-") and not any(f.file.startswith("py/") for f in frames):
+    if kind.startswith("ubsan-") and not any(f.file.startswith(CORE_PREFIXES) for f in frames):
         # UBSan's own stack printing failed (a smashed stack): its message
         # still names the place.
         _, _, hit = hits[0]
@@ -228,6 +240,9 @@ def classify(how: str, returncode: int | None, stderr: str, elf: Path,
         if how == "reset":
             kind = "reset"
             first = "the runner restarted itself during the run (MicroPython's nlr_jump_fail: an uncaught NLR jump)"
+        elif how == "fault" and returncode is None:
+            kind = "fault-vm-stopped"
+            first = "the runner reported a fault status and went on: the VM stopped itself (a failed assertion or a panic)"
         elif how == "fault":
             kind = f"fault-{_signal_name(returncode)}"
             first = f"the runner reported a fault and {_exit_text(returncode)}"

@@ -271,9 +271,21 @@ class Runner:
         if how in ("reset", "report"):
             # Alive, and its stderr already says all it will.
             return Outcome("crash", how=how, report=self.stderr_text())
+        if how == "fault" and self.proc.poll() is None and self._lives_on():
+            # A VM that stopped itself (PikaScript's failed assertions and
+            # panics) reports a fault and its booter goes on: nothing more
+            # will come on stderr.
+            return Outcome("crash", how=how, report=self.stderr_text())
         if not wait:
             return Outcome("crash", how=how, report=None)
         return Outcome("crash", how=how, returncode=self.finish(), report=self.stderr_text())
+
+    def _lives_on(self, grace: float = 0.2) -> bool:
+        try:
+            self.proc.wait(timeout=grace)
+            return False
+        except subprocess.TimeoutExpired:
+            return True
 
     def collect(self, outcome: Outcome, give_up: float) -> bool:
         """Finish a crash outcome left without its report: True once the

@@ -8,6 +8,10 @@
 #   BOARD     board layer: boards/$(BOARD)/board.mk
 #   COMPILER  1 keeps PikaScript's parser in the firmware (the footprint's twin)
 #   BUILD_ID  identifier the booter announces
+#   APP       the application: booter (default), the loader protocol with
+#             hil_run.c; or shell, PikaScript's own shell as stock firmware
+#             runs it, parser kept (shell_main.c; Cortex-M0 boards), for the
+#             pika-shell transport
 # and passes the rest (FLASH_SIZE, BITS, SANITIZE, SIGNING_KEY_FILE, ...) to
 # the board layer and common/signing.mk.
 #
@@ -20,6 +24,7 @@ CONFIG ?= host
 BOARD ?= posix
 COMPILER ?= 0
 BUILD_ID ?= dev
+APP ?= booter
 
 CC = $(CROSS_COMPILE)gcc
 CPP = $(CROSS_COMPILE)gcc -E
@@ -34,6 +39,13 @@ CFLAGS += -DHIL_BUILD_ID='"$(BUILD_ID)"'
 # pika_lines2Bytes, the eval/exec path's way into the parser, into a stub that
 # refuses; --gc-sections then leaves the parser out. COMPILER=1 keeps it, to
 # measure what trimming it saves (python -m harness footprint).
+# The shell compiles what it is typed: it keeps the parser.
+ifeq ($(APP),shell)
+override COMPILER := 1
+CFLAGS += -DHIL_APP_MAIN=hil_shell_main
+else ifneq ($(APP),booter)
+$(error APP must be booter or shell, not $(APP))
+endif
 CFLAGS += -DPIKA_BYTECODE_ONLY_ENABLE=$(if $(filter 1,$(COMPILER)),0,1)
 
 # The VM formats numbers with the C library's vsnprintf: the full newlib has
@@ -44,7 +56,14 @@ VM_CONFIG_HEADER = pikascript/configs/$(CONFIG).h
 include boards/$(BOARD)/board.mk
 include pikascript/core.mk
 
+ifeq ($(APP),shell)
+SRC_C += pikascript/shell_main.c pikascript/heap.c $(PIKA_SRC_C)
+ifneq ($(BOARD_ARCH),cortex-m0)
+$(error APP=shell is for Cortex-M0 boards: a stock shell's board resets itself)
+endif
+else
 SRC_C += common/hil_booter.c pikascript/hil_run.c pikascript/heap.c pikascript/blob.c $(PIKA_SRC_C)
+endif
 ifeq ($(BOARD_ARCH),cortex-m0)
 SRC_C += pikascript/libc.c
 else ifeq ($(BOARD_ARCH),posix)

@@ -30,6 +30,15 @@ PYA_MAGIC = b"\x0fpya"
 PYA_HEADER = struct.Struct("<4sIIIII")   # magic, total size, version, count, block size, checksum
 
 
+# The .py.a version each core's packer writes, by core (major.minor).
+PYA_VERSIONS = {"1.14": "7"}
+
+
+def pya_version(core: str) -> str:
+    """The .py.a version core ``core`` ("1.14") loads; '' when not known here."""
+    return PYA_VERSIONS.get(core, "")
+
+
 def times33(data: bytes) -> int:
     h = 5381
     for byte in data:

@@ -31,7 +31,7 @@ _KINDS = [
     "try:\n    raise ValueError({i})\nexcept ValueError as e:\n    print('caught', e.args)\n",
     "def g(n):\n    for k in range(n):\n        yield k * k\nprint(list(g({i} % 9)))\n",
     "print(tuple(sorted({{{i} % 7, 3, {i} % 11, 1}})))\n",
-    "print(int('{i}') << 3, hex({i}), bin({i} % 64), str({i}).zfill(6))\n",
+    "print(int('{i}') << 3, hex({i}), bin({i} % 64), '%06d' % {i})\n",
     "t = 0\nfor k in range({i} % 50 + 200):\n    t += k & 7\nprint(t)\n",
     "print(' '.join(reversed('w{i} x y z'.split())), 'w{i}'.replace('w', 'v'))\n",
     "f = lambda a, b=2: a * b + {i}\nprint(f(3), f(3, 4), list(map(f, range(3))))\n",
@@ -42,7 +42,7 @@ _SLOW = {"slow_0p2M": 200_000, "slow_0p5M": 500_000, "slow_1M": 1_000_000, "slow
 _HANGS = {
     "hang_spin": "print('spinning')\nwhile True:\n    pass\n",
     "hang_alloc": "while True:\n    x = [1, 2, 3]\n",
-    "hang_iter": "for k in iter(int, 1):\n    pass\n",
+    "hang_generator": "def forever():\n    while True:\n        yield 1\nfor k in forever():\n    pass\n",
     "hang_long_loop": "x = 0\nfor k in range(10 ** 9):\n    x += k\nprint(x)\n",
 }
 

@@ -87,3 +87,10 @@ def test_a_hang_on_qemu_m0_is_confirmed_within_the_floor(toolchain, tmp_path, ma
     assert given.verdict is Verdict.TIMEOUT and given.figures["time_limit"] == {"seconds": 0.7, "rule": "fixed",
                                                                                 "why": "given"}
     assert json.loads((tmp_path / "limits.json").read_text())["reference"] == "host32-m0"
+
+
+def test_the_low_ratio_comes_from_the_longest_runs_there_are_enough_of(tmp_path):
+    short = [(0.03, 0.3)] * 5                       # ratio 10: start-up weighs on the mirror
+    assert limits(tmp_path, short).low_ratio() == 10
+    assert limits(tmp_path, short + [(0.2, 6.0)] * 2).low_ratio() == 10   # two long runs are not enough
+    assert limits(tmp_path, short + [(0.2, 6.0)] * 3).low_ratio() == 30

@@ -33,9 +33,10 @@ from ..procs import owned_name
 # A mirror run shorter than this says more about process start-up and pipes
 # than about the VM's speed: no ratio is taken from it.
 MIN_SAMPLE_SECONDS = 0.005
-# The low ratio (for the mirror's limit) is taken from longer runs, where
-# the device's per-run overhead no longer dominates.
-MIN_LOW_SAMPLE_SECONDS = 0.02
+# The low ratio (for the mirror's limit) is taken from the longest runs
+# there are enough of: 100 ms and more on the mirror, else 20 ms and more.
+LOW_SAMPLE_TIERS = (0.1, 0.02)
+MIN_TIER_SAMPLES = 3
 # The low ratio is the lowest seen: the margin covers a program the device
 # runs relatively faster still. The high one is the highest seen, and its
 # margin covers a slower one, and a loaded machine.
@@ -69,12 +70,15 @@ class TimeLimits:
 
     # --- the limits ----------------------------------------------------------
     def low_ratio(self) -> float | None:
-        """The lowest ratio seen; with many samples, the 5th percentile, so
-        that one run slowed on the host (a busy machine) does not set it."""
-        ratios = sorted(d / m for m, d in self.samples if m >= MIN_LOW_SAMPLE_SECONDS)
-        if not ratios:
-            return None
-        return ratios[len(ratios) // 20] if len(ratios) >= PERCENTILE_FROM else ratios[0]
+        """The lowest ratio seen on the longest runs measured (the mirror's
+        limit is about runs that long or longer, and on short ones the
+        mirror's own start-up weighs more); with many samples, the 5th
+        percentile, so that one run slowed on a busy host does not set it."""
+        for shortest in LOW_SAMPLE_TIERS:
+            ratios = sorted(d / m for m, d in self.samples if m >= shortest)
+            if len(ratios) >= MIN_TIER_SAMPLES or (ratios and shortest == LOW_SAMPLE_TIERS[-1]):
+                return ratios[len(ratios) // 20] if len(ratios) >= PERCENTILE_FROM else ratios[0]
+        return None
 
     def high_ratio(self) -> float | None:
         ratios = [d / m for m, d in self.samples if m >= MIN_SAMPLE_SECONDS]

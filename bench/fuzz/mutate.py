@@ -57,8 +57,44 @@ class ByteMutations:
     GENERIC = (("bitflip", 4), ("byte_value", 3), ("random_bytes", 2), ("insert", 2), ("delete", 2),
                ("duplicate", 1), ("truncate", 2), ("splice", 2))
 
+    # How often a mutant starts from a format-aware operation (when its seed parsed).
+    STRUCTURED_SHARE = 0.75
+
     def generic_table(self) -> list:
         return [(getattr(self, name), weight) for name, weight in self.GENERIC]
+
+    def mutate_seed(self, blob: bytes, parsed) -> tuple[bytes, str]:
+        """A mutant of ``blob`` (``parsed``: its layout, None when its format
+        could not be read): one format-aware operation (``self.structured``)
+        most of the time, byte-level ones (``self.generic``) stacked on it
+        or alone; cut to ``self.max_size``."""
+        rng = self.rng
+        names = []
+        if parsed is not None and rng.random() < self.STRUCTURED_SHARE:
+            blob, name = self._apply(self.structured, blob, parsed)
+            names.append(name)
+            stacked = rng.choice((0, 0, 0, 1, 2))
+        else:
+            stacked = rng.choice((1, 1, 2, 3))
+        for _ in range(stacked):
+            blob, name = self._apply(self.generic, blob, None)
+            names.append(name)
+        return blob[: self.max_size], "+".join(names)
+
+    def _apply(self, table, blob: bytes, parsed) -> tuple[bytes, str]:
+        ops, weights = zip(*table)
+        # An operation that finds nothing to work on (no objects in this
+        # seed, say) gives way to another.
+        for _ in range(8):
+            op = self.rng.choices(ops, weights)[0]
+            out = op(blob) if parsed is None else self.structured_op(op, blob, parsed)
+            if out is not None:
+                return out, op.__name__.replace("_", "-")
+        return self.bitflip(blob), "bitflip"
+
+    def structured_op(self, op, blob: bytes, parsed) -> bytes | None:
+        """Apply a format-aware operation: by default on the blob and its layout."""
+        return op(blob, parsed)
 
     def bitflip(self, blob: bytes) -> bytes:
         if not blob:
@@ -133,31 +169,9 @@ class Mutator(ByteMutations):
     # --- driver -------------------------------------------------------------
     def mutate(self) -> tuple[bytes, str, int]:
         """A mutant: (blob, the operations applied, the index of its seed)."""
-        rng = self.rng
-        index = rng.randrange(len(self.seeds))
-        blob, layout = self.seeds[index], self.layouts[index]
-        names = []
-        if rng.random() < 0.75:
-            blob, name = self._apply(self.structured, blob, layout)
-            names.append(name)
-            stacked = rng.choice((0, 0, 0, 1, 2))
-        else:
-            stacked = rng.choice((1, 1, 2, 3))
-        for _ in range(stacked):
-            blob, name = self._apply(self.generic, blob, None)
-            names.append(name)
-        return blob[: self.max_size], "+".join(names), index
-
-    def _apply(self, table, blob: bytes, layout: Layout | None) -> tuple[bytes, str]:
-        ops, weights = zip(*table)
-        # An operation that finds nothing to work on (no objects in this
-        # seed, say) gives way to another.
-        for _ in range(8):
-            op = self.rng.choices(ops, weights)[0]
-            out = op(blob, layout) if layout is not None else op(blob)
-            if out is not None:
-                return out, op.__name__.replace("_", "-")
-        return self.bitflip(blob), "bitflip"
+        index = self.rng.randrange(len(self.seeds))
+        blob, name = self.mutate_seed(self.seeds[index], self.layouts[index])
+        return blob, name, index
 
     # --- helpers ------------------------------------------------------------
     def _uint(self, old: int) -> int:

@@ -32,6 +32,8 @@ OPCODES = 72         # core 1.14's instruction table has fewer; the rest are unk
 class PikaMutator(ByteMutations):
     """Mutates PikaScript blobs picked from a fixed seed corpus."""
 
+    STRUCTURED_SHARE = 0.8
+
     def __init__(self, seeds: list[bytes], rng: random.Random, max_size: int = 16384):
         if not seeds:
             raise ValueError("the seed corpus is empty")
@@ -60,32 +62,14 @@ class PikaMutator(ByteMutations):
         group = self.groups[self.turn % len(self.groups)]
         self.turn += 1
         index = group[rng.randrange(len(group))]
-        blob, parsed = self.seeds[index], self.parsed[index]
-        names = []
-        if parsed is not None and rng.random() < 0.8:
-            blob, name = self._apply(self.structured, blob, parsed)
-            names.append(name)
-            stacked = rng.choice((0, 0, 0, 1, 2))
-        else:
-            stacked = rng.choice((1, 1, 2, 3))
-        for _ in range(stacked):
-            blob, name = self._apply(self.generic, blob, None)
-            names.append(name)
-        return blob[: self.max_size], "+".join(names), index
+        blob, name = self.mutate_seed(self.seeds[index], self.parsed[index])
+        return blob, name, index
 
-    def _apply(self, table, blob: bytes, parsed: Blob | None) -> tuple[bytes, str]:
-        ops, weights = zip(*table)
-        for _ in range(8):
-            op = self.rng.choices(ops, weights)[0]
-            if parsed is None:
-                out = op(blob)
-            else:
-                copy = Blob(parsed.kind, [(n, Code(list(c.instructions), c.pool)) for n, c in parsed.modules],
-                            parsed.version, parsed.block)
-                out = op(copy)
-            if out is not None:
-                return out, op.__name__.replace("_", "-")
-        return self.bitflip(blob), "bitflip"
+    def structured_op(self, op, blob: bytes, parsed: Blob) -> bytes | None:
+        # Each operation edits a copy of the parsed form, and re-encodes it.
+        copy = Blob(parsed.kind, [(n, Code(list(c.instructions), c.pool)) for n, c in parsed.modules],
+                    parsed.version, parsed.block)
+        return op(copy)
 
     # --- helpers ------------------------------------------------------------
     def _code(self, blob: Blob) -> Code | None:

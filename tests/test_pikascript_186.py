@@ -15,6 +15,7 @@ import pytest
 
 from harness.device.info import DeviceInfo
 from harness.errors import SourceError
+from harness.footprint import measure
 from harness.suite.session import SuiteRun
 from harness.suite.toolchain import Toolchain
 from harness.suite.verdict import Verdict
@@ -201,3 +202,24 @@ def test_the_mirror_predicts_the_board(make_case, tmp_path):
     assert (result.figures["heap_used"], result.figures["heap_peak"]) == \
         (result.reference["heap_used"], result.reference["heap_peak"])
     assert "output differs from the host reference" not in result.message
+
+
+def test_g030_pika_fits_and_runs_on_the_g030_register_model(toolchain):
+    """The real board's firmware, without the board: tests/test_g030.py's model of the G030."""
+    pytest.importorskip("unicorn")
+    from test_g030 import G030Model, image
+
+    from harness.transports.booter import BooterClient
+
+    target = load_target("g030-pika")
+    firmware = toolchain.profile.build_firmware(target, toolchain.source, toolchain.cache)
+    assert measure(firmware.product).check(target.name, target.memory) == []
+    board = G030Model(image(firmware))
+    client = BooterClient(board)
+    info = client.wait_ready(1.0)
+    assert (info.get("board"), info.get("version"), info.get("config"), info.heap, info.clock_hz) == \
+        ("g030-pika", "1.8.6", "booter", 3776, 64_000_000)
+    record = client.run(compile_(toolchain, b"x = 6\nprint(x * 7, 'on the G030')\n"), 1.0)
+    assert record.status == "ok" and record.output == b"42 on the G030\r\n" and record.stack_peak > 0
+    record = client.run(compile_(toolchain, b"print('before')\ny = missing\n"), 1.0)
+    assert record.status == "exception" and record.trace.endswith("NameError: name 'missing' is not defined\n")

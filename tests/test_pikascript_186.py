@@ -141,6 +141,16 @@ def test_a_case_using_a_dropped_construct_is_skipped_never_run(pika, make_case):
     assert "run_cycles" not in result.figures
 
 
+def test_a_helper_module_using_a_dropped_construct_skips_its_script(pika, tmp_path):
+    from harness.suite.corpus import load_corpus_case
+
+    (tmp_path / "helper.py").write_text("def first(s):\n    return s[0]\n")
+    (tmp_path / "main.py").write_text("import helper\nprint(helper.first('abc'))\n")
+    result = pika.run_case(load_corpus_case(tmp_path / "main.py", tmp_path))
+    assert result.verdict is Verdict.SKIP and result.kind == "target-lacks", result.summary()
+    assert "helper module helper.py needs subscripts" in result.message
+
+
 # --- runs on the mirror and the booter ------------------------------------------------
 
 def test_the_device_says_what_it_is(pika):

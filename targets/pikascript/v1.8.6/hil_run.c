@@ -9,8 +9,7 @@
 //                               exhaustion as an outcome
 //   __platform_error_handle     an error: core 1.8.6 has no exceptions, and
 //                               its frame loop calls this after printing the
-//                               failing line's bytecode, then goes on with the
-//                               next line
+//                               failing line's bytecode, then goes on
 //   obj_setSysOut, args_setSysOut (ld --wrap, side.mk)   a native method's or
 //                               an operator's message (or type()'s answer)
 // A board's build leaves the parser out (side.mk, noparser.c).
@@ -88,8 +87,7 @@ void __platform_free(void *ptr) {
 
 // --- Output -------------------------------------------------------------------------
 
-// The VM's messages, kept for the error's last line: "Name: text" (not a
-// traceback line, which starts with a space).
+// A message of the VM, up to its line end, kept for the error's last line.
 static void remember(char *into, size_t size, const char *text) {
     size_t n = 0;
     while (text[n] != '\0' && text[n] != '\r' && text[n] != '\n' && n < size - 1) {
@@ -173,10 +171,10 @@ void __wrap_args_setSysOut(Args *args, char *str) {
 
 // --- Outcome ------------------------------------------------------------------------
 
-// The frame loop calls this once per failing line, after its bytecode. An
-// error in core 1.8.6 stops nothing (it has no exceptions and no try): the
-// loop goes on with the next line, and the program's outcome is the first
-// error, as CPython's would be.
+// The frame loop calls this once per failing instruction, after the bytecode
+// of its line. An error in core 1.8.6 stops nothing (it has no exceptions and
+// no try): the loop goes on with the rest of the line and the next ones, and
+// the program's outcome is the first error, as CPython's would be.
 void __platform_error_handle(void) {
     if (run.errors++ == 0) {
         memcpy(run.first, run.message, sizeof run.first);

@@ -61,10 +61,12 @@ def _targets(settings: Settings) -> list[Target]:
 
 
 def cmd_targets(args) -> int:
-    for name in available_targets():
+    names = available_targets()
+    width = max(map(len, names), default=0)
+    for name in names:
         t = load_target(name)
         ref = f" (reference: {t.reference})" if t.reference else ""
-        print(f"{name:14} {t.description}{ref}")
+        print(f"{name:{width}} {t.description}{ref}")
     return 0
 
 

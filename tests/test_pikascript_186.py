@@ -9,6 +9,7 @@ Built from the pinned archive pikapython-v1.8.6-core.tar.gz
 
 from __future__ import annotations
 
+import re
 import struct
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from harness.device.info import DeviceInfo
 from harness.errors import SourceError
 from harness.footprint import measure
+from harness.paths import TARGETS_DIR
 from harness.suite.session import SuiteRun
 from harness.suite.toolchain import Toolchain
 from harness.suite.verdict import Verdict
@@ -109,6 +111,20 @@ def test_the_dropped_constructs_are_named_from_the_program():
         ["list literals", "dict literals", "subscripts", "slices", "% formatting"]
     assert syntaxlevel.dropped_constructs(b"x = 7 % 3\nprint(x)\n") == []   # not formatting
     assert syntaxlevel.dropped_constructs(b"def (:\n") == []
+
+
+def test_the_named_constructs_are_what_the_core_turns_off_at_the_minimal_level(toolchain):
+    """One vocabulary: the flags the core's configuration turns off at the
+    minimal level, the constructs the skip names, the levels devices announce."""
+    valid = (toolchain.source.root / "src" / "pika_config_valid.h").read_text()
+    minimal = valid[valid.index("#if PIKA_SYNTAX_LEVEL == PIKA_SYNTAX_LEVEL_MINIMAL"):]
+    minimal = minimal[:minimal.index("#elif")]
+    assert set(re.findall(r"#define (\w+) 0", minimal)) == set(syntaxlevel.MINIMAL_OFF)
+    for side in ("pikascript", "pikascript/v1.8.6"):
+        announced = set(re.findall(r'#define HIL_SYNTAX "(\w+)"', (TARGETS_DIR / side / "hil_run.c").read_text()))
+        assert announced == {"minimal", "maximal"}
+    assert syntaxlevel.is_minimal(TARGETS_DIR / "pikascript" / "configs" / "booter.h")
+    assert not syntaxlevel.is_minimal(TARGETS_DIR / "pikascript" / "configs" / "m0.h")
 
 
 @pytest.mark.parametrize("source, construct", [

@@ -27,6 +27,14 @@ from pathlib import Path
 from ..base import CompileError
 
 DROPPED = "dropped at the minimal syntax level: "
+# What the minimal level turns off (the core's pika_config_valid.h) and the
+# constructs each leaves out of the bytecode, as the skip names them.
+MINIMAL_OFF = {
+    "PIKA_SYNTEX_ITEM_SLICE_ENABLE": ("subscripts", "slices"),
+    "PIKA_SYNTEX_ITEM_FORMAT_ENABLE": ("% formatting",),
+    "PIKA_BUILTIN_LIST_ENABLE": ("list literals",),
+    "PIKA_BUILTIN_DICT_ENABLE": ("dict literals",),
+}
 MINIMAL = re.compile(r"^\s*#\s*define\s+PIKA_SYNTAX_LEVEL\s+PIKA_SYNTAX_LEVEL_MINIMAL\b", re.M)
 
 
@@ -37,9 +45,8 @@ def is_minimal(config: Path) -> bool:
 
 def dropped_constructs(source: bytes) -> list[str]:
     """The constructs of ``source`` that a minimal-level compiler leaves out
-    (PIKA_SYNTEX_ITEM_SLICE_ENABLE, PIKA_SYNTEX_ITEM_FORMAT_ENABLE,
-    PIKA_BUILTIN_LIST_ENABLE and PIKA_BUILTIN_DICT_ENABLE are off at that
-    level), in a fixed order; [] when there are none or CPython cannot parse it."""
+    (``MINIMAL_OFF``), in a fixed order; [] when there are none or CPython
+    cannot parse it."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):

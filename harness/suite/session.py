@@ -331,6 +331,11 @@ class SuiteRun:
         try:
             return self.toolchain.compile(self.target, program, case.filename, modules)
         except CompileError as exc:
+            needs = self.toolchain.profile.compile_needs(str(exc), self.session.info)
+            if needs:
+                return CaseResult(case.id, self.target.name, Verdict.SKIP, kind="target-lacks",
+                                  message=f"unsupported on {self.target.name}: its helper module {exc.module} "
+                                          f"needs {needs}")
             return CaseResult(case.id, self.target.name, Verdict.FAIL, kind="compile-error",
                               message=f"{self.toolchain.profile.compiler_name} rejected its helper module "
                                       f"{exc.module}:\n{exc}")

@@ -40,6 +40,23 @@ class BlobCache:
         finally:
             tmp.unlink(missing_ok=True)
 
+    def _path(self, parts: list[bytes]) -> Path:
+        key = hashlib.sha256(b"\0".join(parts)).hexdigest()
+        return self.folder / key[:2] / f"{key}{self.suffix}"
+
+    def lookup(self, parts: list[bytes]) -> bytes | None:
+        """What was stored for ``parts``, or None."""
+        path = self._path(parts)
+        return path.read_bytes() if path.exists() else None
+
+    def put(self, parts: list[bytes], data: bytes) -> None:
+        """Store ``data`` for ``parts`` (atomically)."""
+        path = self._path(parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f"{owned_name(TMP_PREFIX)}{path.name}"
+        tmp.write_bytes(data)
+        tmp.replace(path)
+
     def scratch(self, name: str) -> Path:
         """A temporary file name of ours in the cache (for a compiler's input)."""
         self.folder.mkdir(parents=True, exist_ok=True)

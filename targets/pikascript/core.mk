@@ -6,6 +6,8 @@
 #   PIKA_DIR  the PikaPython source tree
 #   API       glue.mk's output folder (its pikascript-api/ holds the glue)
 #   BUILD     the build folder; objects go to $(BUILD)/obj/<source path>.o
+#   PIKA_SIDE the folder of the pinned core's own C (pikac, the VM side):
+#             pikascript for core 1.14, pikascript/v1.8.6 for core 1.8.6
 
 ifeq ($(PIKA_DIR),)
 $(error PIKA_DIR must name a PikaPython source tree)
@@ -14,6 +16,7 @@ ifeq ($(wildcard $(API)/pikascript-api/*.h),)
 $(error API must name glue.mk's output folder, holding pikascript-api/)
 endif
 CONFIG ?= host
+PIKA_SIDE ?= pikascript
 
 # pikaScript.c is the glue's boot script (it runs main.py's text): a run
 # from bytecode does without it.
@@ -21,6 +24,11 @@ PIKA_SRC_C = $(wildcard $(PIKA_DIR)/src/*.c) $(wildcard $(PIKA_DIR)/package/Pika
 	$(filter-out %/pikaScript.c,$(wildcard $(API)/pikascript-api/*.c))
 PIKA_INC = -Ipikascript -I$(PIKA_DIR)/src -I$(PIKA_DIR)/package/PikaStdLib -I$(API)/pikascript-api
 PIKA_CFLAGS = -DPIKA_CONFIG_ENABLE -DHIL_CONFIG_HEADER='"configs/$(CONFIG).h"' $(PIKA_INC)
+# SYNTAX=maximal: the configuration at the maximal syntax level, whatever it
+# names (the reference compiler a minimal level's bytecode is checked against).
+ifeq ($(SYNTAX),maximal)
+PIKA_CFLAGS += -DHIL_SYNTAX_MAXIMAL=1
+endif
 
 # Upstream's sources are compiled as they are, warnings and all; ours with -Werror.
 OWN_WARN = -Wall -Wextra -Werror -Wno-unused-parameter

@@ -7,7 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// A core built with newlib-nano needs less (its side.mk says how much).
+#ifndef HIL_LIBC_ARENA
 #define HIL_LIBC_ARENA 16384
+#endif
 
 static uint8_t arena[HIL_LIBC_ARENA] __attribute__((aligned(8)));
 static size_t used;
@@ -78,6 +81,18 @@ int _isatty(int fd) {
 void hil_booter_report_fault(uint32_t pc);
 void hil_board_reset(void);
 void abort(void) {
+    hil_booter_report_fault((uint32_t)(uintptr_t)__builtin_return_address(0));
+    hil_board_reset();
+    for (;;) {
+    }
+}
+
+// The C library's own failed assertion (its float conversions', when their
+// memory runs out), as abort(): without it newlib prints the assertion with
+// fprintf, which brings its whole stream layer (2 KB of flash).
+void __assert_func(const char *file, int line, const char *func, const char *expr);
+void __assert_func(const char *file, int line, const char *func, const char *expr) {
+    (void)file, (void)line, (void)func, (void)expr;
     hil_booter_report_fault((uint32_t)(uintptr_t)__builtin_return_address(0));
     hil_board_reset();
     for (;;) {

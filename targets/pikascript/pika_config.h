@@ -8,6 +8,13 @@
 
 #include HIL_CONFIG_HEADER
 
+// The maximal syntax level whatever the configuration says: the reference
+// compiler a minimal level's bytecode is compared with (SYNTAX=maximal).
+#ifdef HIL_SYNTAX_MAXIMAL
+#undef PIKA_SYNTAX_LEVEL
+#define PIKA_SYNTAX_LEVEL PIKA_SYNTAX_LEVEL_MAXIMAL
+#endif
+
 // No event thread: a booter runs one program at a time on one thread.
 #define PIKA_EVENT_THREAD_ENABLE 0
 // open() has no file system behind it on a board; the PC-side compiler

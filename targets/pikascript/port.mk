@@ -7,6 +7,7 @@
 #   CONFIG    pikascript/configs/$(CONFIG).h: heap, stack, syntax level
 #   BOARD     board layer: boards/$(BOARD)/board.mk
 #   COMPILER  1 keeps PikaScript's parser in the firmware (the footprint's twin)
+#   PIKA_SIDE the pinned core's own C: pikascript (1.14), pikascript/v1.8.6
 #   BUILD_ID  identifier the booter announces
 #   APP       the application: booter (default), the loader protocol with
 #             hil_run.c; or shell, PikaScript's own shell as stock firmware
@@ -52,20 +53,34 @@ CFLAGS += -DPIKA_BYTECODE_ONLY_ENABLE=$(if $(filter 1,$(COMPILER)),0,1)
 # %lld (newlib-nano prints "ld") and %f without more ado.
 LIBC_SPECS =
 VM_CONFIG_HEADER = pikascript/configs/$(CONFIG).h
+
+# The pinned core's own C (PIKA_SIDE, core.mk): core 1.14's is this folder;
+# another core's folder holds a side.mk saying what its build does
+# differently (its VM side, how its parser is left out, its C library).
+PIKA_SIDE ?= pikascript
+VM_SIDE_C = pikascript/hil_run.c pikascript/blob.c
+BOARD_C = pikascript/libc.c
+PIKA_LEFT_OUT =
+ifneq ($(PIKA_SIDE),pikascript)
+include $(PIKA_SIDE)/side.mk
+endif
 .SECONDEXPANSION:
 include boards/$(BOARD)/board.mk
 include pikascript/core.mk
 
 ifeq ($(APP),shell)
-SRC_C += pikascript/shell_main.c pikascript/heap.c $(PIKA_SRC_C)
+ifneq ($(PIKA_SIDE),pikascript)
+$(error APP=shell is core 1.14's stock firmware (pikascript/shell_main.c), not $(PIKA_SIDE)'s)
+endif
 ifneq ($(BOARD_ARCH),cortex-m0)
 $(error APP=shell is for Cortex-M0 boards: a stock shell's board resets itself)
 endif
+SRC_C += pikascript/shell_main.c pikascript/heap.c $(PIKA_SRC_C)
 else
-SRC_C += common/hil_booter.c pikascript/hil_run.c pikascript/heap.c pikascript/blob.c $(PIKA_SRC_C)
+SRC_C += common/hil_booter.c $(VM_SIDE_C) pikascript/heap.c $(filter-out $(PIKA_LEFT_OUT),$(PIKA_SRC_C))
 endif
 ifeq ($(BOARD_ARCH),cortex-m0)
-SRC_C += pikascript/libc.c
+SRC_C += $(BOARD_C)
 else ifeq ($(BOARD_ARCH),posix)
 # -O1, after the board's -O2: PikaScript 1.14's host builds lost raised
 # errors silently in 5 of 15 configurations measured at -O2, never at -O1
@@ -88,7 +103,7 @@ ifeq ($(BOARD_ARCH)$(BITS),posix32)
 # int. With it the mirror's heap figures, and so its MemoryErrors, are the
 # board's to the byte. (The VM's files only: the booter and the board layer
 # meet the C library's structures.)
-$(call pika_objects,$(PIKA_SRC_C) pikascript/hil_run.c pikascript/heap.c pikascript/blob.c): CFLAGS += -fshort-enums
+$(call pika_objects,$(PIKA_SRC_C) $(VM_SIDE_C) pikascript/heap.c): CFLAGS += -fshort-enums
 endif
 
 include common/signing.mk

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ...device.info import DeviceInfo
 
+FORMAT = "1.14"            # the .py.o format a device of this core announces (pyo=)
 PYO_MAGIC = b"\x0fpyo"
 PYA_MAGIC = b"\x0fpya"
 PYA_HEADER = struct.Struct("<4sIIIII")   # magic, total size, version, count, block size, checksum
@@ -44,6 +45,11 @@ def times33(data: bytes) -> int:
     for byte in data:
         h = (h * 33 + byte) & 0xFFFFFFFF
     return h
+
+
+def is_blob(blob: bytes) -> bool:
+    """Whether ``blob`` starts as a core 1.14 .py.o or .py.a does."""
+    return blob.startswith(PYO_MAGIC) or blob.startswith(PYA_MAGIC)
 
 
 def describe(blob: bytes) -> str:

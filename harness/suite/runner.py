@@ -48,8 +48,13 @@ class Runner:
     """A run of cases on ``settings.target``."""
 
     def __init__(self, settings: Settings, reports_dir: Path, sinks: Sequence[ResultSink] = (),
-                 board_index: int = 0, log_dir: Path | None = None):
+                 board_index: int = 0, log_dir: Path | None = None, baselines: bool = True,
+                 timing_repeats: int | None = None):
         self.settings = settings
+        # An A/B (harness/ab/) compares two sources with each other, not with
+        # the targets' baselines, and repeats runs on measured targets.
+        self.baselines = baselines
+        self.timing_repeats = timing_repeats
         self.targets: list[str] = list(settings.target)
         for name in self.targets:   # a misspelt one stops here, before anything runs or is cleared
             load_target(name)
@@ -107,11 +112,19 @@ class Runner:
                     self.runs[target] = SuiteRun(
                         target, toolchain=self.toolchains.for_target(spec), timeout=s.case_timeout,
                         log_dir=self.log_dir, board=self.board_for(target), signing_key_file=s.signing_key,
-                        push=s.push, baseline_dir=s.baseline_dir).start()
+                        push=s.push, baseline_dir=s.baseline_dir, compare_baseline=self.baselines,
+                        timing_repeats=self.repeats_for(spec)).start()
                 except HarnessError as exc:
                     self.failures[target] = exc
                     raise
             return self.runs[target]
+
+    def repeats_for(self, target) -> int | None:
+        """Runs per case for the timing on ``target``, over its own: the
+        run's, on targets whose cycles are measured (exact ones need one)."""
+        if self.timing_repeats and not target.exact_cycles:
+            return max(self.timing_repeats, target.timing_repeats)
+        return None
 
     def board_for(self, target: str):
         if not load_target(target).needs_board:

@@ -6,6 +6,10 @@ runner is a Python process speaking the booter protocol (booter.py beside
 this file); its target, ``toy-host``, is in targets/ beside this file. The
 harness finds all three through ``$HIL_PLUGINS=toyvm_profile`` and
 ``$HIL_TARGETS`` (tests/test_toy_vm.py): nothing of the project changes.
+
+Its pinned source is this folder; a "checkout" of it (``--vm-src DIR``) is
+any folder holding a ``booter.py``: the runner its firmware runs. Two of
+them that differ make an A/B of two VM sources (tests/test_ab.py).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pathlib import Path
 from typing import Sequence
 
 from harness.build import BuildResult, BuildSpec
+from harness.errors import SourceError
 from harness.registry import vm_profiles
 from harness.vms.base import CompileError, Module, VMProfile
 from harness.vmsource import VMSource
@@ -50,11 +55,17 @@ class ToyVMProfile(VMProfile):
     blob_suffix = ".toy"
 
     def source(self, cache: Path, vm_src: str | None = None, pin: str = "") -> VMSource:
+        if vm_src:
+            root = Path(vm_src).resolve()
+            if not (root / "booter.py").is_file():
+                raise SourceError(f"--vm-src {vm_src}: no booter.py there", "give a folder holding the toy's booter.py")
+            digest = hashlib.sha256((root / "booter.py").read_bytes()).hexdigest()
+            return VMSource(root=root, digest=digest, origin=str(root))
         digest = hashlib.sha256((HERE / "booter.py").read_bytes() + Path(__file__).read_bytes()).hexdigest()
         return VMSource(root=HERE, digest=digest, origin="the toy VM of the harness's tests")
 
     def recognises(self, root: Path) -> bool:
-        return (Path(root) / "toyvm_profile.py").is_file()
+        return (Path(root) / "booter.py").is_file()
 
     def build_compiler(self, source: VMSource, cache: Path, target=None) -> ToyCompiler:
         spec = BuildSpec(name="toyc", directory=HERE, makefile=None, product="toyc")
@@ -72,7 +83,7 @@ class ToyVMProfile(VMProfile):
         folder.mkdir(parents=True, exist_ok=True)
         runner = folder / "firmware"
         runner.write_text(f"#!{sys.executable}\nimport runpy, sys\nsys.path.insert(0, {str(HERE)!r})\n"
-                          f"runpy.run_path({str(HERE / 'booter.py')!r}, run_name='__main__')\n")
+                          f"runpy.run_path({str(source.root / 'booter.py')!r}, run_name='__main__')\n")
         runner.chmod(0o755)
         spec = BuildSpec(name=f"toy-{target.name}", directory=folder, makefile=None, product="firmware")
         return BuildResult(spec, folder, runner, time.monotonic() - started, True, folder / "build.log")

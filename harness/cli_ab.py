@@ -25,7 +25,7 @@ from .errors import ConfigError
 from .options import Settings
 from .reports import ab as ab_report
 from .reports import folder
-from .reports.allure import RESULTS_FOLDER, AllureResults, AllureSink
+from .reports.allure import RESULTS_FOLDER, AllureResults, AllureSink, results_line
 from .suite.sources import check_source
 from .targets import load_target
 
@@ -84,7 +84,7 @@ def run_ab(settings: Settings, paths: list[str], a: str | None, b: str | None, v
 
 
 def _run(ab: ABRun, cases: list, reports: Path, allure: AllureResults | None, settings: Settings) -> int:
-    worst = 0
+    worst, results = 0, []
     try:
         for name in settings.target:
             result = ab.run_target(name, cases)
@@ -93,10 +93,13 @@ def _run(ab: ABRun, cases: list, reports: Path, allure: AllureResults | None, se
                 allure.attach_globally(files, f"A/B on {name}")
             print("\n".join(ab_report.summary_lines(result, files)))
             worst = max(worst, result.status())
+            results.append(result)
     finally:
         ab.close()
         if allure is not None:
             allure.finish(list(settings.target))
+            print(results_line(allure.folder))
+    print(ab_report.verdict_line(results, worst))
     return worst
 
 

@@ -151,7 +151,7 @@ def notes_of(c: CaseAB) -> str:
     """What a row's notes say: whose change it is where the blobs differ, and the rest."""
     notes = list(c.notes)
     if c.blob == "differs" and c.cross.get("cycles"):
-        notes.insert(0, f"blobs differ: VM {percent(c.vm_change())}, compiler {percent(c.compiler_change())}")
+        notes.insert(0, f"A's blob on B: VM {percent(c.vm_change())}, compiler {percent(c.compiler_change())}")
     elif c.blob == "differs" and not c.notes:
         notes.insert(0, "blobs differ")
     if c.output_diff:

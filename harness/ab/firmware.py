@@ -8,6 +8,7 @@ symbol table gives the functions and objects that grew or shrank most.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..errors import BuildError, HarnessError
@@ -15,6 +16,17 @@ from ..footprint import Footprint, measure, sections, symbols
 from ..targets import Target
 
 TOP_SYMBOLS = 12
+# GCC's clones of a function (partial inlining, constant propagation, LTO's
+# renaming) are counted with it: their names change from build to build.
+_CLONE = re.compile(r"(\.(part|constprop|isra|lto_priv|cold|localalias)(\.\d+)?)+$")
+
+
+def by_function(sizes: dict[str, int]) -> dict[str, int]:
+    merged: dict[str, int] = {}
+    for name, size in sizes.items():
+        base = _CLONE.sub("", name)
+        merged[base] = merged.get(base, 0) + size
+    return merged
 
 
 @dataclass
@@ -93,4 +105,4 @@ def measure_side(target: Target, toolchain, make_overrides: dict | None = None) 
         sizes = symbols(firmware.product)
     except BuildError as exc:
         return FirmwareSide(note=exc.message)
-    return FirmwareSide(footprint, found, sizes, footprint.check(target.name, target.memory))
+    return FirmwareSide(footprint, found, by_function(sizes), footprint.check(target.name, target.memory))

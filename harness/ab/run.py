@@ -43,9 +43,13 @@ class SideInfo:
     def describe(self) -> str:
         if self.error and not self.origin:
             return f"{self.spec}: {self.error}"
-        version = f"version {self.version}, " if self.version else ""
-        return f"{self.spec}: {version}{self.origin} (source {self.digest[:12]}" + \
-            (f", firmware {self.build})" if self.build else ")")
+        built = [f"version {self.version}"] if self.version else []
+        if self.origin and not self.origin.startswith(self.spec):
+            built.append(self.origin)
+        elif self.origin != self.spec:
+            built.append(self.origin[len(self.spec):].strip(" ()"))
+        built += [f"source {self.digest[:12]}"] + ([f"firmware {self.build}"] if self.build else [])
+        return f"{self.spec} ({', '.join(b for b in built if b)})"
 
 
 @dataclass

@@ -23,10 +23,13 @@ def _n(value) -> str:
     return f"{value:,}" if isinstance(value, int) else "" if value is None else str(value)
 
 
-def _bytes_change(a, b) -> str:
+def _bytes_change(a, b, between: str = " ") -> str:
     if a is None or b is None:
         return ""
-    return "0" if a == b else f"{b - a:+,}" + (f" ({percent((b - a) / a)})" if a else "")
+    if a == b:
+        return "0"
+    share = percent((b - a) / a) if a else ""
+    return f"{b - a:+,}" + (f"{between}{share}" if between == ", " and share else f" ({share})" if share else "")
 
 
 def exactness(t) -> str:
@@ -100,8 +103,8 @@ def _firmware_lines(t) -> list[str]:
         return [f"  firmware: not compared ({'; '.join(notes)})"] if notes else []
     totals = {row[0]: row for row in fw.rows() if row[1] == "total"}
     flash, ram = totals["flash (text + data)"], totals["RAM (data + bss + stack)"]
-    line = (f"  firmware: flash {_n(flash[2])} -> {_n(flash[3])} ({_bytes_change(flash[2], flash[3])}), "
-            f"RAM {_n(ram[2])} -> {_n(ram[3])} ({_bytes_change(ram[2], ram[3])})")
+    line = (f"  firmware: flash {_n(flash[2])} -> {_n(flash[3])} bytes ({_bytes_change(flash[2], flash[3], ', ')}), "
+            f"RAM {_n(ram[2])} -> {_n(ram[3])} ({_bytes_change(ram[2], ram[3], ', ')})")
     budget = t.target.memory.get("flash")
     if budget:
         line += f"; flash budget {budget:,}: B leaves {budget - flash[3]:,} bytes"
@@ -120,6 +123,23 @@ def _score_lines(cases: list[CaseAB]) -> list[str]:
         return []
     return ["  benchmarks: " + ", ".join(f"{c.case.split('/')[-1]} {c.score('A'):.1f} -> {c.score('B'):.1f} "
                                          f"({percent(c.score('B') / c.score('A') - 1)})" for c in scored)]
+
+
+def verdict_line(results: list, status: int) -> str:
+    """The A/B's last word: what its exit status says, and why."""
+    why = []
+    for t in results:
+        name = t.target.name
+        worse = sum(c.verdict_change == "worse" for c in t.cases)
+        slower = sum(c.past_tolerance for c in t.cases)
+        broken = sum(c.broken for c in t.cases)
+        why += [f"{name}: {worse} verdicts worse"] if worse else []
+        why += [f"{name}: {slower} cases slower past the {t.tolerance:.0%} tolerance"] if slower else []
+        why += [f"{name}: B's firmware does not fit"] if t.firmware and t.firmware.worse else []
+        why += [f"{name}: {broken} cases broken"] if broken else []
+        why += [f"{name}: {side} not run" for side in t.not_run]
+    word = {0: "no change for the worse", 1: "B is worse", 2: "incomplete"}[status]
+    return f"A/B: {word} (exit status {status})" + (": " + "; ".join(why) if why else "")
 
 
 # --- the files --------------------------------------------------------------------
@@ -185,13 +205,12 @@ def markdown(t) -> str:
              "", exactness(t),
              f"A case slower on B by more than {t.tolerance:.0%} fails the A/B (exit status 1), as does a verdict "
              "that got worse or a firmware that no longer fits.", ""]
-    lines += [f"**{side} not run**: {why}" for side, why in t.not_run.items()]
     lines += ["## Summary", ""] + [f"- {line.strip()}" for line in body_lines(t) if not line.startswith("    ")]
     lines += [""]
     lines += _firmware_md(t)
     lines += ["## Cases", "", "Sorted by the size of the change: verdicts that got worse, then better, then the "
               "biggest changes in cycles either way.", ""]
-    lines += _table(["case", "verdict A", "verdict B", "cycles A", "cycles B", "change", "", "heap peak A",
+    lines += _table(["case", "verdict A", "verdict B", "cycles A", "cycles B", "change", "timing", "heap peak A",
                      "heap peak B", "stack peak A", "stack peak B", "blob", "notes"],
                     [[c.case, c.a["verdict"], c.b["verdict"], _n(c.cycles[0]), _n(c.cycles[1]), percent(c.change),
                       c.timing + (" (past tolerance)" if c.past_tolerance else ""), _n(c.figure("A", "heap_peak")),
@@ -200,7 +219,8 @@ def markdown(t) -> str:
     scored = [c for c in cases if c.score("A") or c.score("B")]
     if scored:
         unit = (scored[0].figure("B", "perf") or scored[0].figure("A", "perf"))["unit"]
-        lines += ["", "## Benchmarks", "", f"Scores in {unit} per second (higher is better), from the cycles.", ""]
+        lines += ["", "## Benchmarks", "", f"Scores in {unit} per second, higher is better: the target's perf_scale "
+                  "over the run's time, so they follow the cycles.", ""]
         lines += _table(["benchmark", "score A", "score B", "change"],
                         [[c.case, f"{c.score('A'):.1f}" if c.score("A") else "",
                           f"{c.score('B'):.1f}" if c.score("B") else "",

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..ab.compare import FASTER, SLOWER, CaseAB, percent
 from .svg import Scale, Svg, tick_label
 
+LABELS = 6   # the biggest changes named on the plot
 COLOURS = {"past": "#d62728", SLOWER: "#ff7f0e", FASTER: "#2ca02c", "same": "#9e9e9e"}
 
 
@@ -45,9 +46,10 @@ def plot(t, path: Path) -> Path | None:
             chart.cross(x, 44, 4, COLOURS["past"], tooltip=f"{c.case}: {c.a['verdict']} -> {c.b['verdict']}")
         elif c.verdict_change == "better":
             chart.circle(x, 44, 3, COLOURS[FASTER], tooltip=f"{c.case}: {c.a['verdict']} -> {c.b['verdict']}")
+    _name_biggest(chart, timed, x_of, y)
     for bound in (1 + t.tolerance, 1 / (1 + t.tolerance)):
         chart.line(left, y(bound), width - right, y(bound), "black", 1, dash="6 3")
-    chart.text(width - right - 4, y(1 + t.tolerance) - 5, f"+{t.tolerance:.0%} tolerance", size=10, anchor="end")
+    chart.text(width / 2, y(1 + t.tolerance) - 5, f"+{t.tolerance:.0%} tolerance", size=10, anchor="middle")
 
     heap = [_delta(c, "heap_peak") for c in timed]
     span = max([abs(d) for d in heap if d is not None] + [16])
@@ -60,6 +62,22 @@ def plot(t, path: Path) -> Path | None:
                                f"{c.figure('B', 'heap_peak'):,} bytes ({delta:+,})")
     chart.text(width / 2, 710, "cases, in the order of the change in cycles (hover for names)", anchor="middle")
     return chart.save(path)
+
+
+def _name_biggest(chart: Svg, timed: list, x_of: list, y: Scale) -> None:
+    """The biggest changes named in a column beside them (slower ones from
+    the top, faster ones from the bottom), a thin line to each bar's end."""
+    biggest = sorted((i for i, c in enumerate(timed) if c.size), key=lambda i: (-timed[i].size, timed[i].case))
+    for slower in (True, False):
+        chosen = sorted((i for i in biggest[:LABELS] if (timed[i].change > 0) == slower), reverse=slower)
+        if not chosen:
+            continue
+        column = min(x_of[i] for i in chosen) - 14 if slower else max(x_of[i] for i in chosen) + 14
+        for row, i in enumerate(chosen):
+            c, at = timed[i], (y.end + 12 + 12 * row) if slower else (y.start - 8 - 12 * row)
+            chart.text(column, at, f"{c.case.rsplit('/', 1)[-1]} {percent(c.change)}", size=9,
+                       anchor="end" if slower else "start")
+            chart.line(column + (3 if slower else -3), at - 3, x_of[i], y(1 + c.change), "#bdbdbd", 0.5)
 
 
 def _delta(c: CaseAB, figure: str) -> int | None:

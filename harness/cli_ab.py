@@ -23,6 +23,7 @@ from .ab.run import ABRun
 from .cli_suite import report_path, select_cases
 from .errors import ConfigError
 from .options import Settings
+from .registry import vm_profiles
 from .reports import ab as ab_report
 from .reports import folder
 from .reports.allure import RESULTS_FOLDER, AllureResults, AllureSink, results_line
@@ -45,9 +46,17 @@ def check_sides(settings: Settings, a: str | None, b: str | None) -> tuple[str, 
         raise ConfigError("an A/B needs side B: --b SOURCE (with python -m harness suite or pytest: "
                           "--vm-src SOURCE, or pinned when none is given)",
                           "e.g. python -m harness ab --a pinned --b ~/src/micropython")
+    vms = {load_target(name).vm for name in settings.target}
     for flag, value in (("--a", a), ("--b", b)):
-        for item in (value or "").split(","):
-            check_source(item.split("=", 1)[1] if "=" in item and not Path(item).exists() else item, flag)
+        for item in (value or "pinned").split(","):
+            name, named, rest = item.partition("=")
+            named = named and name in vm_profiles.names()
+            spec = check_source(rest if named else item, flag)
+            for vm in ({name} if named else vms) if spec.pin else ():
+                profile = vm_profiles.get(vm)()
+                if spec.pin not in profile.pins:
+                    raise ConfigError(f"{flag} {item}: {profile.title} has no pinned source {spec.pin!r}",
+                                      f"its pins: {', '.join(profile.pins) or 'none'}")
     return a or "pinned", b
 
 

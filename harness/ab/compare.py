@@ -23,6 +23,7 @@ RANK = {"pass": 3, "xfail": 3, "skip": 2, "fail": 1, "perf-regression": 1, "time
 OUTPUT_LIMIT = 20000   # characters of a side's output kept for the diff
 
 SLOWER, FASTER, SAME = "slower", "faster", "no change"
+UNREPEATABLE = "not repeatable"   # an exact target whose count differed between two runs of one blob
 
 
 def observation(result: CaseResult, corpus: str = "") -> dict:
@@ -135,6 +136,14 @@ def compare_case(a: dict, b: dict, exact: bool, tolerance: float) -> CaseAB:
         ab.change = (ab.cycles[1] - ab.cycles[0]) / ab.cycles[0]
         ab.timing = timing_of(ranges[0], ranges[1], ab.cycles[0], ab.cycles[1], exact)
         ab.past_tolerance = ab.timing == SLOWER and ab.change > tolerance
+    unrepeated = [f"{side} {low:,} then {high:,}" for side, found in zip("AB", ranges)
+                  if exact and found and found[0] != found[1] for low, high in [found]]
+    if unrepeated:
+        # On an exact target two runs of one blob count alike: a count that
+        # does not repeat is a fault of the measurement, reported, not judged.
+        ab.timing, ab.change, ab.past_tolerance = UNREPEATABLE, None, False
+        ab.notes.append("cycles did not repeat on an exact target (" + "; ".join(unrepeated)
+                        + "): a fault of the measurement, not judged")
     return ab
 
 

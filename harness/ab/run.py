@@ -147,7 +147,10 @@ class ABRun:
                 continue
             self.say(f"{name} {side}: {len(cases)} cases from {self.specs[side]}")
             runner = self.runners[side]
-            runner.run_target(name, cases)
+            try:
+                runner.run_target(name, cases)
+            finally:
+                runner.release_boards()   # the board is the other side's next
             self._describe(side, runner, name, sides[side])
         compared = self.collectors["B"].compared
         result.cases = [compared[(name, c.id)] for c in cases if (name, c.id) in compared]

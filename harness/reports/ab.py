@@ -13,7 +13,7 @@ import csv
 from collections import Counter
 from pathlib import Path
 
-from ..ab.compare import FASTER, SAME, SLOWER, CaseAB, notes_of, percent
+from ..ab.compare import FASTER, SAME, SLOWER, UNREPEATABLE, CaseAB, notes_of, percent
 from .ab_plot import plot
 
 SUMMARY_TOP = 10   # cycle changes the terminal lists
@@ -35,7 +35,8 @@ def _bytes_change(a, b, between: str = " ") -> str:
 def exactness(t) -> str:
     if t.exact:
         return ("Cycles are exact: QEMU's -icount counts executed instructions, so the same blob on the same "
-                "firmware gives the same count every run; any difference is real.")
+                "firmware gives the same count every run; any difference is real. Each case ran twice on each "
+                "side: a count that did not repeat is a fault of the measurement, shown and not judged.")
     return (f"Cycles are measured: each case ran {t.repeats} times on each side (the median is shown); a "
             "difference within the two sides' ranges of runs is \"no change\".")
 
@@ -71,7 +72,10 @@ def body_lines(t) -> list[str]:
     timing = Counter(c.timing for c in cases if c.timing)
     past = sum(c.past_tolerance for c in cases)
     lines.append(f"  cycles: {timing[SLOWER]} slower ({past} past the {t.tolerance:.0%} tolerance), "
-                 f"{timing[FASTER]} faster, {timing[SAME]} no change")
+                 f"{timing[FASTER]} faster, {timing[SAME]} no change"
+                 + (f", {timing[UNREPEATABLE]} did not repeat (not judged: "
+                    + ", ".join(c.case for c in cases if c.timing == UNREPEATABLE) + ")"
+                    if timing[UNREPEATABLE] else ""))
     changed = sorted((c for c in cases if c.timing in (SLOWER, FASTER)), key=CaseAB.order)
     width = max((len(c.case) for c in changed[:SUMMARY_TOP]), default=0)
     for c in changed[:SUMMARY_TOP]:
@@ -137,6 +141,8 @@ def verdict_line(results: list, status: int) -> str:
         why += [f"{name}: {slower} cases slower past the {t.tolerance:.0%} tolerance"] if slower else []
         why += [f"{name}: B's firmware does not fit"] if t.firmware and t.firmware.worse else []
         why += [f"{name}: {broken} cases broken"] if broken else []
+        unrepeated = sum(c.timing == UNREPEATABLE for c in t.cases)
+        why += [f"{name}: {unrepeated} cases whose cycles did not repeat (not judged)"] if unrepeated else []
         why += [f"{name}: {side} not run" for side in t.not_run]
     word = {0: "no change for the worse", 1: "B is worse", 2: "incomplete"}[status]
     return f"A/B: {word} (exit status {status})" + (": " + "; ".join(why) if why else "")

@@ -121,10 +121,13 @@ class Runner:
 
     def repeats_for(self, target) -> int | None:
         """Runs per case for the timing on ``target``, over its own: the
-        run's, on targets whose cycles are measured (exact ones need one)."""
-        if self.timing_repeats and not target.exact_cycles:
-            return max(self.timing_repeats, target.timing_repeats)
-        return None
+        run's, on targets whose cycles are measured; two on exact ones, the
+        second checking that the count repeats."""
+        if not self.timing_repeats:
+            return None
+        if target.exact_cycles:
+            return max(2, target.timing_repeats)
+        return max(self.timing_repeats, target.timing_repeats)
 
     def board_for(self, target: str):
         if not load_target(target).needs_board:
@@ -144,6 +147,14 @@ class Runner:
             self.stopped.add(target)
         if run is not None:
             run.stop()
+
+    def release_boards(self) -> None:
+        """Give back the boards taken so far (a target that comes up later
+        takes its board again): an A/B's other side needs the same board."""
+        with self.lock:
+            source, self.board_source = self.board_source, None
+        if source is not None:
+            source.release()
 
     def close(self) -> None:
         """Stop every target, then give back the board source's boards."""

@@ -8,8 +8,10 @@ harness finds all three through ``$HIL_PLUGINS=toyvm_profile`` and
 ``$HIL_TARGETS`` (tests/test_toy_vm.py): nothing of the project changes.
 
 Its pinned source is this folder; a "checkout" of it (``--vm-src DIR``) is
-any folder holding a ``booter.py``: the runner its firmware runs. Two of
-them that differ make an A/B of two VM sources (tests/test_ab.py).
+any folder holding a ``booter.py``: the runner its firmware runs, and
+perhaps a ``pad.txt``: a number of ``pass`` lines its compiler appends to
+every program (a compiler whose code differs, the VM's the same). Two such
+folders that differ make an A/B of two VM sources (tests/test_ab.py).
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ MAGIC = b"TOY1"
 class ToyCompiler:
     """The toy VM's compiler: CPython's parser checks the program, the blob carries its source."""
 
-    def __init__(self, build: BuildResult):
+    def __init__(self, build: BuildResult, padding: int = 0):
         self.build = build
-        self.identity = "toy-1"
+        self.padding = padding
+        self.identity = f"toy-1-pad{padding}"
         self.compiled: list[str] = []   # names, for tests that count the compiler's work
 
     def compile(self, source: bytes, name: str) -> bytes:
@@ -44,7 +47,7 @@ class ToyCompiler:
         except SyntaxError as exc:
             raise CompileError(f"SyntaxError: {exc.msg} (line {exc.lineno})") from None
         self.compiled.append(name)
-        return MAGIC + name.encode() + b"\0" + source
+        return MAGIC + name.encode() + b"\0" + source + b"\npass" * self.padding
 
 
 @vm_profiles.register("toyvm")
@@ -59,7 +62,9 @@ class ToyVMProfile(VMProfile):
             root = Path(vm_src).resolve()
             if not (root / "booter.py").is_file():
                 raise SourceError(f"--vm-src {vm_src}: no booter.py there", "give a folder holding the toy's booter.py")
-            digest = hashlib.sha256((root / "booter.py").read_bytes()).hexdigest()
+            pad = root / "pad.txt"
+            digest = hashlib.sha256((root / "booter.py").read_bytes()
+                                    + (pad.read_bytes() if pad.is_file() else b"")).hexdigest()
             return VMSource(root=root, digest=digest, origin=str(root))
         digest = hashlib.sha256((HERE / "booter.py").read_bytes() + Path(__file__).read_bytes()).hexdigest()
         return VMSource(root=HERE, digest=digest, origin="the toy VM of the harness's tests")
@@ -69,7 +74,9 @@ class ToyVMProfile(VMProfile):
 
     def build_compiler(self, source: VMSource, cache: Path, target=None) -> ToyCompiler:
         spec = BuildSpec(name="toyc", directory=HERE, makefile=None, product="toyc")
-        return ToyCompiler(BuildResult(spec, HERE, HERE / "toyvm_profile.py", 0.0, False, HERE / "none.log"))
+        pad = source.root / "pad.txt"
+        return ToyCompiler(BuildResult(spec, HERE, HERE / "toyvm_profile.py", 0.0, False, HERE / "none.log"),
+                           int(pad.read_text()) if pad.is_file() else 0)
 
     def compile(self, compiler: ToyCompiler, program: bytes, name: str, modules: Sequence[Module] = ()) -> bytes:
         if modules:

@@ -316,3 +316,11 @@ def test_a_count_that_does_not_repeat_on_an_exact_target_is_not_judged():
     assert "cycles did not repeat on an exact target (B 0 then 300)" in flaky.notes[0]
     # On a measured target a spread is what it is: ranges that overlap are no change.
     assert compare_case(seen(100, 90, 110), seen(105, 100, 120), False, 0.0).timing == "no change"
+
+
+def test_pytest_leaves_boards_to_the_command_line(tmp_path):
+    from harness.options import Settings
+    from harness.pytest_ab import PytestAB
+
+    with pytest.raises(ConfigError, match="g030 would have its board flashed twice per case"):
+        PytestAB(Settings(target=["qemu-g030", "g030"], ab_against="pinned"), tmp_path)

@@ -3,7 +3,7 @@ def counter():
     cur = 0
     while True:
         cmd = yield cur
-        cur += 1
+        cur += cmd
 c = counter()
 next(c)
 for i in range(100):

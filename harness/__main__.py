@@ -7,6 +7,7 @@
     python -m harness suite --target host32 [cases/ints ...]
     python -m harness suite --target host32,qemu-m0,qemu-g030 cases/ints
     python -m harness suite --target host32 path/to/tests/basics --corpus-exclude 'float_*'
+    python -m harness ab --target qemu-m0,qemu-g030 --a pinned --b ~/src/micropython [cases/floats ...]
     python -m harness matrix [reports/results-host32.jsonl reports/results-qemu-m0.jsonl ...]
 
 Options have the names (and environment variables) pytest's have
@@ -15,8 +16,10 @@ pytest (harness/suite/runner.py), on each target in turn, and writes what a
 pytest run of cases writes (harness/cli_suite.py, docs/reports.md).
 Exit status of ``suite``: 2 when a case broke (a target could not come up or
 was lost; the run went on), else 1 when a case failed, crashed, timed out or
-regressed in speed, else 0; 130 or 143 on Ctrl-C or SIGTERM. Every command
-exits 2 with a one-line error on bad input.
+regressed in speed, else 0; 130 or 143 on Ctrl-C or SIGTERM. ``ab`` runs
+two VM sources on the same cases and compares them (harness/cli_ab.py,
+docs/ab.md): 1 when a verdict got worse or a case got slower past the
+tolerance. Every command exits 2 with a one-line error on bad input.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from pathlib import Path
 
 from .errors import ConfigError, HarnessError
 from .footprint import measure
-from .options import BUILD, OPTIONS, RUN, SUITE, Settings
+from .options import AB, BUILD, OPTIONS, RUN, SUITE, Settings
 from .procs import Terminated, terminate_as_interrupt
 from .reports.matrix import write_matrix
 from .suite.toolchain import Toolchains
@@ -195,6 +198,13 @@ def cmd_suite(args) -> int:
     return run_suite(settings_of(args), args.paths, verbose=args.verbose)
 
 
+def cmd_ab(args) -> int:
+    from .cli_ab import run_ab
+
+    settings = settings_of(args)
+    return run_ab(settings, args.paths, settings.a, settings.b, verbose=args.verbose)
+
+
 def cmd_matrix(args) -> int:
     from .reports.matrix import load_results
 
@@ -230,6 +240,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="case files or folders (default: cases/); a folder outside "
                    "cases/ is a corpus of plain scripts (docs/corpus.md)")
     p.set_defaults(func=cmd_suite, kind=SUITE)
+    p = sub.add_parser("ab", help="an A/B of two VM sources: every case on both, what changed (docs/ab.md)")
+    p.add_argument("-v", "--verbose", action="store_true", help="print every case's comparison, unchanged ones too")
+    p.add_argument("paths", nargs="*", help="case files or folders (default: cases/); a folder outside cases/ is "
+                   "a corpus of plain scripts (docs/corpus.md)")
+    p.set_defaults(func=cmd_ab, kind=AB)
     p = sub.add_parser("matrix", help="the differential matrix (case x target) from results files")
     p.add_argument("results", nargs="*", help="results-<target>.jsonl files (default: reports/results-*.jsonl)")
     p.add_argument("-o", "--output", default="reports", help="folder for matrix.md, .csv and .svg")

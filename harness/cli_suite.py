@@ -56,6 +56,11 @@ def report_path(given: str | None, option: str, default: Path, corpora: list[Pat
 
 
 def run_suite(settings: Settings, paths: list[str], verbose: bool = False) -> int:
+    if settings.ab_against:
+        # An A/B: the run's own source is side B (docs/ab.md).
+        from .cli_ab import run_ab
+
+        return run_ab(settings, paths, settings.ab_against, settings.vm_src or "pinned", verbose)
     cases, corpora = select_cases(paths, settings)
     reports = folder.choose(settings.reports_dir, Path.cwd() / "reports", corpora)
     # Every option is checked, and a misspelt target refused, before the last run's reports are touched.

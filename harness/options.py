@@ -22,6 +22,7 @@ DEFAULT_TARGET = "qemu-m0"
 RUN = "run"         # python -m harness run: one program on one target
 SUITE = "suite"     # a run of cases: python -m harness suite, and pytest
 BUILD = "build"     # python -m harness build, footprint, compile
+AB = "ab"           # python -m harness ab: two VM sources, case by case
 ALL = frozenset({RUN, SUITE, BUILD})
 
 
@@ -69,6 +70,28 @@ def _signing_key(text: str) -> str:
     return str(Path(text).expanduser().resolve())
 
 
+def _tolerance(text: str) -> float:
+    """``5%`` or ``0.05``: how much slower side B may be."""
+    number = text.strip().removesuffix("%")
+    try:
+        value = float(number) / (100 if text.strip().endswith("%") else 1)
+    except ValueError:
+        raise ConfigError(f"--ab-tolerance {text!r} is not a share", "e.g. --ab-tolerance 5% (or 0.05)") from None
+    if value < 0:
+        raise ConfigError(f"--ab-tolerance {text} must not be negative")
+    return value
+
+
+def _repeats(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigError(f"--ab-repeats {text!r} is not a whole number") from None
+    if value < 1:
+        raise ConfigError(f"--ab-repeats {text} must be 1 or more")
+    return value
+
+
 def _patterns(text: str) -> tuple:
     return tuple(p.strip() for p in text.split(",") if p.strip())
 
@@ -89,17 +112,31 @@ class Option:
         return self.flag.lstrip("-").replace("-", "_")
 
 
-BOARD_COMMANDS = frozenset({RUN, SUITE})
+BOARD_COMMANDS = frozenset({RUN, SUITE, AB})
+CASE_COMMANDS = frozenset({SUITE, AB})   # runs of cases
+SOURCE_HELP = "pinned, pinned:PIN, a checkout or pinned archive PATH, or PATH@REV (a git revision of a checkout)"
 
 OPTIONS = [
     Option("--target", "HIL_TARGET", "target(s) to run on, comma-separated, in turn (python -m harness targets "
-           f"lists them; default {DEFAULT_TARGET})", _targets, [DEFAULT_TARGET], ALL),
+           f"lists them; default {DEFAULT_TARGET})", _targets, [DEFAULT_TARGET], ALL | {AB}),
     Option("--hil-cache", "HIL_CACHE", "cache folder for sources, builds, blobs and CPython outputs "
-           "(default: the XDG cache, ~/.cache/bytecode-hil)", commands=ALL),
-    Option("--vm-src", "HIL_VM_SRC", "build this VM source instead of the pinned one: a checkout or a pinned "
-           "archive (PATH), or NAME=PATH per VM, comma-separated", commands=ALL),
+           "(default: the XDG cache, ~/.cache/bytecode-hil)", commands=ALL | {AB}),
+    Option("--vm-src", "HIL_VM_SRC", f"build this VM source instead of the pinned one: {SOURCE_HELP}; or "
+           "NAME=SOURCE per VM, comma-separated", commands=ALL),
+    Option("--a", None, f"side A of an A/B, the source compared against: {SOURCE_HELP}; NAME=SOURCE per VM "
+           "(default: pinned)", default="pinned", commands=frozenset({AB}), pytest=False),
+    Option("--b", None, f"side B of an A/B, the source under test: {SOURCE_HELP}; NAME=SOURCE per VM",
+           commands=frozenset({AB}), pytest=False),
+    Option("--ab-against", "HIL_AB_AGAINST", f"an A/B: compare each case with its run on this VM source "
+           f"({SOURCE_HELP}); the run's own source (--vm-src, else pinned) is side B (docs/ab.md)"),
+    Option("--ab-tolerance", "HIL_AB_TOLERANCE", "an A/B fails (exit status 1) when a case is slower on side B "
+           "by more than this share, e.g. 5%% or 0.05 (default: the target's perf_tolerance)", _tolerance,
+           commands=CASE_COMMANDS),
+    Option("--ab-repeats", "HIL_AB_REPEATS", "an A/B's runs per case and side on targets whose cycles are "
+           "measured, not exact (hosts, boards): their spread is the noise (default 5)", _repeats, 5,
+           commands=CASE_COMMANDS),
     Option("--case-timeout", "HIL_CASE_TIMEOUT", "seconds per case, over the target's default",
-           _seconds("--case-timeout"), commands=frozenset({RUN, SUITE})),
+           _seconds("--case-timeout"), commands=frozenset({RUN, SUITE, AB})),
     Option("--signing-key", "HIL_SIGNING_KEY", "file holding a blob-signing key: firmware is built to run only "
            "blobs signed with it, and the harness signs them", _signing_key, commands=BOARD_COMMANDS),
     Option("--push", "HIL_PUSH", "how blobs reach a booter: uart, or swd (into its RAM mailbox through the debug "
@@ -121,11 +158,11 @@ OPTIONS = [
     Option("--lg-coordinator", "LG_COORDINATOR", "labgrid coordinator HOST:PORT (default: the environment "
            "file's, else 127.0.0.1:20408)", commands=BOARD_COMMANDS),
     Option("--corpus", "HIL_CORPUS", "folder(s) of plain test scripts to run as a suite, comma-separated "
-           "(docs/corpus.md)", _patterns, ()),
+           "(docs/corpus.md)", _patterns, (), commands=CASE_COMMANDS),
     Option("--corpus-include", "HIL_CORPUS_INCLUDE", "corpus scripts to run: globs on their paths, "
-           "comma-separated", _patterns, ()),
+           "comma-separated", _patterns, (), commands=CASE_COMMANDS),
     Option("--corpus-exclude", "HIL_CORPUS_EXCLUDE", "corpus scripts to leave out: globs, comma-separated",
-           _patterns, ()),
+           _patterns, (), commands=CASE_COMMANDS),
     Option("--hil-results", "HIL_RESULTS", "file to write the results to (JSON lines; default "
            "reports/results-<target>.jsonl; with several targets the target goes into the name)"),
     Option("--hil-journal", "HIL_JOURNAL", "the results journal (default reports/journal.jsonl)"),
@@ -136,16 +173,16 @@ OPTIONS = [
     Option("--baseline-dir", "HIL_BASELINE_DIR", "where timing baselines live (default "
            "targets/<name>/baseline.json; a folder holds <name>.json)"),
     Option("--reports-dir", "HIL_REPORTS_DIR", "the run's reports folder, the only place it writes (default "
-           "reports/ below where the run starts; under pytest, below its rootdir)"),
+           "reports/ below where the run starts; under pytest, below its rootdir)", commands=CASE_COMMANDS),
     Option("--no-reports", "HIL_NO_REPORTS", "write no file at all: no journal, results files, timing reports, "
-           "Allure results, JUnit XML or matrix", switch=True, default=False),
+           "Allure results, JUnit XML or matrix", switch=True, default=False, commands=CASE_COMMANDS),
     Option("--wait-for-reports", None, "when another run holds the reports folder, wait for it to end instead "
-           "of stopping", switch=True, default=False),
+           "of stopping", switch=True, default=False, commands=CASE_COMMANDS),
     # pytest has these three already (allure-pytest's and its own junitxml).
     Option("--alluredir", None, "Allure results folder (default reports/allure-results, emptied first)",
-           pytest=False),
+           pytest=False, commands=CASE_COMMANDS),
     Option("--clean-alluredir", None, "empty the --alluredir folder first", switch=True, default=False,
-           pytest=False),
+           pytest=False, commands=CASE_COMMANDS),
     Option("--junitxml", None, "JUnit XML file (default reports/junit.xml)", pytest=False),
 ]
 BY_FLAG = {o.flag: o for o in OPTIONS}
@@ -158,6 +195,11 @@ class Settings:
     target: list = field(default_factory=lambda: [DEFAULT_TARGET])
     hil_cache: str | None = None
     vm_src: str | None = None
+    a: str = "pinned"
+    b: str | None = None
+    ab_against: str | None = None
+    ab_tolerance: float | None = None
+    ab_repeats: int = 5
     case_timeout: float | None = None
     signing_key: str | None = None
     push: str | None = None

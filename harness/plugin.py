@@ -19,6 +19,7 @@ import pytest
 from .errors import HarnessError, InfrastructureError
 from .options import OPTIONS, SUITE
 from .procs import terminate_as_interrupt
+from .pytest_ab import ABReportSink, ABWorse
 from .pytest_allure import case_recorder, configure_outputs
 from .pytest_state import HilState, state_key
 from .reports.sinks import JournalSink, ResultsSink
@@ -84,6 +85,9 @@ def pytest_configure(config):
                              settings.baseline_dir, state.runner.cache, quiet_targets=True, files=files)]
         if files:
             sinks.insert(0, JournalSink(state.runner.journal(), settings.resume, {"rootdir": str(config.rootpath)}))
+        if state.ab is not None:
+            state.ab_sink = ABReportSink(state.ab, state.runner, state.reports_dir, files, _global_attach(config))
+            sinks.append(state.ab_sink)
         state.runner.sinks[:0] = sinks
         config.pluginmanager.register(ResultCollector(state), "bytecode-hil-results")
         if state.runs_cases:
@@ -104,6 +108,22 @@ def _keep_pytest_cache_out_of_corpora(config, state: HilState) -> None:
         config.cache = type(cache)(config.invocation_params.dir / ".pytest_cache", config, _ispytest=True)
     except TypeError:  # another pytest's Cache: better no cache than a write into the corpus
         config.pluginmanager.set_blocked("cacheprovider")
+
+
+def _global_attach(config):
+    """How the A/B report's files become global attachments of the run's Allure results (None: no results)."""
+    if config.option.collectonly or not getattr(config.option, "allure_report_dir", None):
+        return None
+
+    def attach(files, title):
+        import allure
+
+        from .reports.allure import matrix_attachment
+
+        for path in files:
+            name, mime, extension = matrix_attachment(path, title)
+            allure.global_attach.file(str(path), name=name, attachment_type=mime, extension=extension)
+    return attach
 
 
 def pytest_unconfigure(config):
@@ -219,12 +239,19 @@ class CaseItem(pytest.Item):
         self.run_for = self.config.stash[state_key].runner.suite_run(self.target)
 
     def runtest(self):
-        runner = self.config.stash[state_key].runner
-        result = runner.run_case(self.case, self.target, case_recorder(self.config))
+        state = self.config.stash[state_key]
+        runner, recorder = state.runner, case_recorder(self.config)
+        # An A/B (--ab-against): the case on side A first (harness/pytest_ab.py).
+        a = state.ab.run_a(self.case, self.target) if state.ab else None
+        result = runner.run_case(self.case, self.target, recorder)
         self.result = result
         # Reports carry the result, so the summary and the results file also
         # work under pytest-xdist, where cases run in worker processes.
         self.user_properties.append(("hil_result", result_record(result, getattr(self.case, "corpus", ""))))
+        if state.ab:
+            compared, pair = state.ab.compare(self.case, a, result, runner)
+            self.user_properties.append(("hil_ab", pair))
+            state.ab.check(compared, recorder)
         if result.verdict is Verdict.SKIP:
             pytest.skip(result.message)
         if result.verdict is Verdict.XFAIL:
@@ -235,6 +262,8 @@ class CaseItem(pytest.Item):
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, CaseVerdict):
             return excinfo.value.result.explain(self.case.path)
+        if isinstance(excinfo.value, ABWorse):
+            return excinfo.value.text + f"\n\ncase: {self.case.path}"
         if isinstance(excinfo.value, HarnessError):
             return f"INFRASTRUCTURE: {excinfo.value}"
         return super().repr_failure(excinfo, style)
@@ -298,6 +327,8 @@ class ResultCollector:
             for name, value in report.user_properties:
                 if name == "hil_result":
                     runner.record({"nodeid": report.nodeid, **value})
+                elif name == "hil_ab" and self.state.ab_sink is not None:
+                    self.state.ab_sink.add(value)
         broken = getattr(report, "hil_broken", None)
         if broken and report.failed:
             # Infrastructure errors are journaled too, and run again on resume.

@@ -64,13 +64,22 @@ class HilState:
         default = (config.rootpath if config.inipath else config.invocation_params.dir) / "reports"
         self.reports_dir = folder.choose(self.settings.reports_dir, default,
                                          [c.root for c in self.corpora]) if self.runs_cases else default
-        self.runner = Runner(self.settings, self.reports_dir, board_index=worker_index())
+        ab = bool(self.settings.ab_against) and self.runs_cases
+        # An A/B compares its two sources with each other, not with the baselines (harness/pytest_ab.py).
+        self.runner = Runner(self.settings, self.reports_dir, board_index=worker_index(), baselines=not ab,
+                             timing_repeats=self.settings.ab_repeats if ab else None)
+        self.ab = None
+        if ab:
+            from .pytest_ab import PytestAB
+
+            self.ab = PytestAB(self.settings, self.reports_dir, worker_index())
         self.resumed = self.runner.resume()
         self.reports_lock: folder.ReportsLock | None = None
         self.bring_up_thread: threading.Thread | None = None
         self.runs_stopped = threading.Event()
         self.sigterm_before = None  # the SIGTERM handler to put back at the end
         self.finish_lines: list[str] = []
+        self.ab_sink = None   # the controller's A/B report (harness/pytest_ab.py)
 
     def _positional_corpora(self, config) -> list[Corpus]:
         """Folders named on the command line that are corpora: outside the
@@ -146,6 +155,8 @@ class HilState:
 
     def close(self) -> None:
         try:
+            if self.ab is not None:
+                self.ab.close()
             self.runner.close()
         finally:
             self.runs_stopped.set()

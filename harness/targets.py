@@ -79,6 +79,14 @@ class Target:
     timing_repeats: int = 1     # runs per case for the timing (noisy hosts take a median of several)
 
     @property
+    def exact_cycles(self) -> bool:
+        """Whether a run's cycle count is exact: QEMU's -icount counts
+        executed instructions, so the same blob on the same firmware gives
+        the same count every time. Host and board clocks are measured: they
+        vary from run to run."""
+        return bool(self.qemu.get("icount"))
+
+    @property
     def needs_board(self) -> bool:
         return self.launcher not in BOARDLESS_LAUNCHERS
 

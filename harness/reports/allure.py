@@ -53,12 +53,12 @@ KINDS = {  # recorder kind: allure attachment type and extension
 }
 
 
-def matrix_attachment(path: Path) -> tuple[str, str, str]:
-    """A differential matrix file as a global attachment of a run's results:
-    its name, mime type and extension."""
+def matrix_attachment(path: Path, title: str = "differential matrix") -> tuple[str, str, str]:
+    """A report's file (the differential matrix's, an A/B's) as a global
+    attachment of a run's results: its name, mime type and extension."""
     path = Path(path)
     mime, extension = KINDS[{".svg": "svg", ".md": "markdown", ".csv": "csv"}[path.suffix]]
-    return f"differential matrix ({path.suffix[1:]})", mime, extension
+    return f"{title} ({path.suffix[1:]})", mime, extension
 
 
 def results_line(folder: Path) -> str:
@@ -308,12 +308,17 @@ class AllureResults:
         self.start(case, target)
         self.stop(error=error)
 
-    def attach_globally(self, files: list[Path]) -> None:
-        """The differential matrix's files as attachments of the whole run (the
-        report's Global Attachments), each a copy and a ``<uuid>-globals.json``,
-        as allure-pytest's ``allure.global_attach.file`` writes them."""
+    def attach_open(self, name: str, content: str, kind: str = "text") -> None:
+        """An attachment of the case whose result is open (an A/B's comparison)."""
+        AllureRecorder(self._open).attach(name, content, kind)
+
+    def attach_globally(self, files: list[Path], title: str = "differential matrix") -> None:
+        """A report's files (the differential matrix's, an A/B's) as
+        attachments of the whole run (the report's Global Attachments), each
+        a copy and a ``<uuid>-globals.json``, as allure-pytest's
+        ``allure.global_attach.file`` writes them."""
         for path in files:
-            name, mime, extension = matrix_attachment(path)
+            name, mime, extension = matrix_attachment(path, title)
             source = ATTACHMENT_PATTERN.format(prefix=uuid4(), ext=extension)
             self.logger.report_attached_file(source=str(path), file_name=source)
             self.logger.report_globals(Globals(attachments=[

@@ -102,7 +102,8 @@ class ResultsSink(ResultSink):
             lines += finish_target(target, records, reports_dir=self.reports_dir, cache=self.cache,
                                    results_file=results_path(self.reports_dir, target, self.results_file, several),
                                    run=run, seconds=runner.seconds.get(target), files=self.files,
-                                   baseline=self._baseline(target, records, run) if self.update_baseline and self.files
+                                   baseline=self._baseline(runner, target, records, run)
+                                   if self.update_baseline and self.files
                                    else None)
             if broken:
                 lines.append(f"  {len(broken)} case{'' if len(broken) == 1 else 's'} without a verdict, the target "
@@ -123,11 +124,12 @@ class ResultsSink(ResultSink):
             return f"{target}: no case finished: {broken[-1]['message'].splitlines()[0]}"
         return f"{target}: no case finished"
 
-    def _baseline(self, target: str, records: list[dict], run) -> Callable[[], str]:
+    def _baseline(self, runner, target: str, records: list[dict], run) -> Callable[[], str]:
         def update() -> str:
             from .baseline import Baseline
 
-            baseline = Baseline(load_target(target), self.baseline_dir)
+            spec = load_target(target)
+            baseline = Baseline(spec, self.baseline_dir, runner.toolchains.source_of(spec))
             details = {"firmware_build": run.session.info.build_id} if run else {}
             ours = [r for r in records if not r.get("corpus")]   # corpus scripts keep no baseline
             return f"{baseline.update(ours, details)} cases written to {baseline.path}"

@@ -82,6 +82,12 @@ def timing_lines(timing: TimingSummary) -> list[str]:
     if timing.regressions or timing.improvements:
         lines.append(f"  against the baseline: {len(timing.regressions)} slower, "
                      f"{len(timing.improvements)} faster")
+    if timing.other_source:
+        moved = [c for c in timing.other_source if c[1]]
+        lines.append(f"  the baseline was made from another VM source ({timing.other_source[0][2]}): "
+                     f"{len(timing.other_source)} "
+                     f"cases not judged against it, {len(moved)} of them changed (python -m harness ab "
+                     "compares two sources, docs/ab.md)")
     if timing.heap_differences:
         lines.append(f"  heap peak differs from the host reference in {len(timing.heap_differences)} cases")
     if timing.files:

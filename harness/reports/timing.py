@@ -27,6 +27,7 @@ class TimingSummary:
     regressions: list        # (case, change)
     improvements: list       # (case, change)
     files: list
+    other_source: list = ()  # (case, change, the source of the baseline): not judged
 
 
 def mark_anomalies(records: list[dict]) -> float:
@@ -51,7 +52,9 @@ def _row(r: dict) -> dict:
         "host_ms": _ms(ref.get("run_seconds")), "host_spread": ref.get("timing_spread", ""),
         "ratio": f"{f['device_host_ratio']:.2f}" if "device_host_ratio" in f else "",
         "anomaly": "yes" if f.get("timing_anomaly") else "",
-        "baseline_change": f"{f['baseline']['change']:+.1%}" if f.get("baseline", {}).get("baseline_cycles") else "",
+        "baseline_change": (f"{f['baseline']['change']:+.1%}"
+                            + (" (another source's)" if f["baseline"]["kind"] == "other-source" else ""))
+        if f.get("baseline", {}).get("baseline_cycles") else "",
         "heap_peak": f.get("heap_peak", ""), "host_heap_peak": ref.get("heap_peak", ""),
         "score": f"{f['perf']['score']:.1f} {f['perf']['unit']}/s" if "perf" in f else "",
     }
@@ -85,10 +88,13 @@ def write_report(target: str, records: list[dict], folder: Path) -> TimingSummar
             and r.get("figures", {}).get("heap_peak")]  # 0: not measured (raw-REPL targets)
     changes = [(r["case"], r["figures"]["baseline"]["change"]) for r in records
                if r.get("figures", {}).get("baseline", {}).get("kind") in ("regression", "improvement")]
+    other = [(r["case"], r["figures"]["baseline"]["change"], r["figures"]["baseline"].get("made_from", "?"))
+             for r in records
+             if r.get("figures", {}).get("baseline", {}).get("kind") == "other-source"]
     # Furthest from the median first, either way.
     anomalies.sort(key=lambda a: -abs(math.log(a[1] / median)) if median and a[1] > 0 else 0)
     return TimingSummary(median, anomalies, heap,
-                         [c for c in changes if c[1] > 0], [c for c in changes if c[1] < 0], files)
+                         [c for c in changes if c[1] > 0], [c for c in changes if c[1] < 0], files, other)
 
 
 def _markdown(target: str, rows: list[dict], median: float) -> str:

@@ -48,8 +48,13 @@ class Runner:
     """A run of cases on ``settings.target``."""
 
     def __init__(self, settings: Settings, reports_dir: Path, sinks: Sequence[ResultSink] = (),
-                 board_index: int = 0, log_dir: Path | None = None):
+                 board_index: int = 0, log_dir: Path | None = None, baselines: bool = True,
+                 timing_repeats: int | None = None):
         self.settings = settings
+        # An A/B (harness/ab/) compares two sources with each other, not with
+        # the targets' baselines, and repeats runs on measured targets.
+        self.baselines = baselines
+        self.timing_repeats = timing_repeats
         self.targets: list[str] = list(settings.target)
         for name in self.targets:   # a misspelt one stops here, before anything runs or is cleared
             load_target(name)
@@ -107,11 +112,22 @@ class Runner:
                     self.runs[target] = SuiteRun(
                         target, toolchain=self.toolchains.for_target(spec), timeout=s.case_timeout,
                         log_dir=self.log_dir, board=self.board_for(target), signing_key_file=s.signing_key,
-                        push=s.push, baseline_dir=s.baseline_dir).start()
+                        push=s.push, baseline_dir=s.baseline_dir, compare_baseline=self.baselines,
+                        timing_repeats=self.repeats_for(spec)).start()
                 except HarnessError as exc:
                     self.failures[target] = exc
                     raise
             return self.runs[target]
+
+    def repeats_for(self, target) -> int | None:
+        """Runs per case for the timing on ``target``, over its own: the
+        run's, on targets whose cycles are measured; two on exact ones, the
+        second checking that the count repeats."""
+        if not self.timing_repeats:
+            return None
+        if target.exact_cycles:
+            return max(2, target.timing_repeats)
+        return max(self.timing_repeats, target.timing_repeats)
 
     def board_for(self, target: str):
         if not load_target(target).needs_board:
@@ -131,6 +147,14 @@ class Runner:
             self.stopped.add(target)
         if run is not None:
             run.stop()
+
+    def release_boards(self) -> None:
+        """Give back the boards taken so far (a target that comes up later
+        takes its board again): an A/B's other side needs the same board."""
+        with self.lock:
+            source, self.board_source = self.board_source, None
+        if source is not None:
+            source.release()
 
     def close(self) -> None:
         """Stop every target, then give back the board source's boards."""

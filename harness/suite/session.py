@@ -7,6 +7,7 @@ a case into a ``CaseResult``. Both work without pytest.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import statistics
 import time
@@ -128,15 +129,17 @@ class SuiteRun:
     def __init__(self, target_name: str, *, cache: Path | None = None, vm_src: str | None = None,
                  log_dir: Path | None = None, timeout: float | None = None, toolchain: Toolchain | None = None,
                  board: Board | None = None, signing_key_file: str | None = None, compare_baseline: bool = True,
-                 baseline_dir: Path | None = None, push: str | None = None):
+                 baseline_dir: Path | None = None, push: str | None = None, timing_repeats: int | None = None):
         self.target = load_target(target_name)
+        if timing_repeats:   # over the target's own (an A/B's measured targets)
+            self.target = replace(self.target, timing_repeats=timing_repeats)
         self.toolchain = toolchain or Toolchain.prepare(self.target.vm, cache, vm_src, self.target.pin,
                                                         self.target)
         self.log_dir = log_dir or self.toolchain.cache / "logs"
         self.timeout = timeout
         self.oracle = Oracle(self.toolchain.cache)
         self.session = TargetSession(self.target, self.toolchain, self.log_dir, board, signing_key_file, push)
-        self.baseline = Baseline(self.target, baseline_dir) if compare_baseline else None
+        self.baseline = Baseline(self.target, baseline_dir, self.toolchain.source) if compare_baseline else None
         self.reference: TargetSession | None = None
         self.limits: TimeLimits | None = None
         if self.target.reference:
@@ -302,6 +305,7 @@ class SuiteRun:
         result = judge(case, self.target.name, self.session.info.heap, expected, run, ref_run,
                        self.reference.target.name if self.reference else "", profile=self.toolchain.profile, **extra)
         result.figures["blob_bytes"] = len(blob)
+        result.figures["blob_sha256"] = hashlib.sha256(blob).hexdigest()[:16]
         result.figures["case_seconds"] = time.monotonic() - started
         add_timing(result.figures, samples)
         add_timing(result.reference, ref_samples)
@@ -388,6 +392,8 @@ def add_timing(figures: dict, samples: list[int]) -> None:
     figures["run_seconds"] = median / figures["clock_hz"]
     figures["timing_runs"] = len(samples)
     figures["timing_spread"] = round((max(samples) - min(samples)) / median, 4) if median else 0.0
+    if len(samples) > 1:
+        figures["timing_range"] = [min(samples), max(samples)]
 
 
 __all__ = ["SuiteRun", "TargetSession", "Toolchain", "HarnessError"]

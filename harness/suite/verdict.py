@@ -72,9 +72,13 @@ def result_record(r: CaseResult, corpus: str = "") -> dict:
 
 
 def apply_baseline(result: CaseResult, comparison) -> None:
-    """A passing case slower than its baseline becomes a perf regression."""
+    """A passing case slower than its baseline becomes a perf regression;
+    against a baseline made from another VM source it is not judged, and
+    says so."""
     result.figures["baseline"] = {"kind": comparison.kind, "baseline_cycles": comparison.baseline,
                                   "change": round(comparison.change, 4)}
+    if comparison.made_from:
+        result.figures["baseline"]["made_from"] = comparison.made_from
     if result.verdict is not Verdict.PASS:
         return
     if comparison.kind == "regression":
@@ -82,6 +86,8 @@ def apply_baseline(result: CaseResult, comparison) -> None:
         result.message = f"slower than its baseline: {comparison.describe()}"
     elif comparison.kind == "improvement":
         result.message = f"faster than its baseline: {comparison.describe()}"
+    elif comparison.kind == "other-source" and comparison.value != comparison.baseline:
+        result.message = f"not compared with its baseline: {comparison.describe()}"
 
 
 def unified(expected: str, actual: str, from_name: str, to_name: str) -> str:

@@ -29,6 +29,11 @@ PIKA_CFLAGS = -DPIKA_CONFIG_ENABLE -DHIL_CONFIG_HEADER='"configs/$(CONFIG).h"' $
 ifeq ($(SYNTAX),maximal)
 PIKA_CFLAGS += -DHIL_SYNTAX_MAXIMAL=1
 endif
+# The core's __FILE__ (its assertions, its event queue) names its files
+# relative to the tree, not where the tree lies: the same source unpacked,
+# checked out or exported elsewhere builds the same firmware, so an A/B of a
+# checkout against its pin compares the VM, not two paths (docs/ab.md).
+PIKA_CFLAGS += -ffile-prefix-map=$(abspath $(PIKA_DIR))=pikapython -ffile-prefix-map=$(abspath $(API))=pika-api
 
 # Upstream's sources are compiled as they are, warnings and all; ours with -Werror.
 OWN_WARN = -Wall -Wextra -Werror -Wno-unused-parameter

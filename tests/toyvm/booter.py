@@ -4,7 +4,9 @@ What a booter does (docs/protocol.md), in a few lines of Python: announce
 INFO, take a blob in LOAD and DATA frames, answer ACK until it is whole, then
 RUNNING, the program's OUT and TRACE, and its STATUS. The "VM" is this
 Python: a blob is ``TOY1``, the program's name, a NUL, its source; it runs
-with ``exec`` in a fresh namespace.
+with ``exec`` in a fresh namespace. Its cycle count is exact, as an
+emulator's: the lines the program ran, each ``LINE_CYCLES``; ``JITTER``
+adds a spread to every other run, as a noisy board has one.
 """
 
 import contextlib
@@ -12,11 +14,14 @@ import io
 import os
 import struct
 import sys
-import time
 import traceback
 import zlib
 
 from harness.transports import booter as proto
+
+LINE_CYCLES = 10   # what one line of the program costs
+JITTER = 0         # cycles added to every other run
+runs = 0
 
 INFO = ("vm=toyvm version=0.1 toy=1 features=core,float,bigint heap=1048576 chunk=256 clock=1000000000 "
         f"build={os.environ.get('TOY_BUILD', 'toy')} board=python blob_max=65536")
@@ -28,10 +33,20 @@ def send(seq: int, kind: int, payload: bytes = b"") -> None:
 
 
 def run(blob: bytes, seq: int) -> None:
+    global runs
     name, _, source = blob[4:].partition(b"\0")
     out = io.StringIO()
-    started = time.perf_counter_ns()
     status, trace = 0, ""
+    lines = 0
+
+    def count(frame, event, arg):
+        nonlocal lines
+        if frame.f_code.co_filename == name.decode():
+            lines += event == "line"
+            return count
+        return None
+
+    sys.settrace(count)
     with contextlib.redirect_stdout(out):
         try:
             exec(compile(source, name.decode(), "exec"), {"__name__": "__main__"})
@@ -42,7 +57,9 @@ def run(blob: bytes, seq: int) -> None:
         except BaseException as exc:   # the program's own error: its traceback, as a VM reports it
             status = 1
             trace = "".join(traceback.format_exception_only(type(exc), exc))
-    cycles = time.perf_counter_ns() - started
+    sys.settrace(None)
+    runs += 1
+    cycles = lines * LINE_CYCLES + (JITTER if runs % 2 == 0 else 0)
     send(seq, proto.RUNNING)
     text, error = out.getvalue().encode(), trace.encode()
     for at in range(0, len(text), 64):

@@ -121,6 +121,22 @@ size_t heap_block_size(const void *p) {
     return ours(p) ? BLK(OFF(p) - HDR)->size - HDR : 0;
 }
 
+void *heap_realloc(void *p, size_t size) {
+    if (p == NULL) {
+        return heap_alloc(size ? size : 1);
+    }
+    size_t have = heap_block_size(p);
+    if (size <= have) {
+        return p;
+    }
+    void *moved = heap_alloc(size);
+    if (moved != NULL) {
+        memcpy(moved, p, have);
+        heap_free(p);
+    }
+    return moved;
+}
+
 size_t heap_largest_free(void) {
     uint32_t best = 0;
     for (uint32_t off = heap.free_head; off != NONE; off = BLK(off)->next) {

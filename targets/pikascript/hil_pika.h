@@ -10,6 +10,8 @@ void heap_init(void);
 void *heap_alloc(size_t want);           // NULL when it does not fit
 void heap_free(void *p);                 // ignores pointers not its own
 size_t heap_block_size(const void *p);   // usable bytes of an allocated block
+// realloc on this heap: NULL (the block left as it was) when it does not fit.
+void *heap_realloc(void *p, size_t size);
 size_t heap_largest_free(void);
 uint32_t heap_used(void);                // bytes in allocated blocks, headers included
 uint32_t heap_extent(void);              // the highest offset a block ever reached

@@ -65,8 +65,7 @@ static void unwind(uint8_t status) {
 // The VM cannot live with a NULL (pikaMalloc() says "heap exhausted" and
 // spins, and some callers do not check): a run whose allocation does not
 // fit ends here, as a MemoryError.
-void *pika_platform_malloc(size_t size) {
-    void *p = heap_alloc(size ? size : 1);
+static void *fits_or_unwind(void *p, size_t size) {
     if (p == NULL) {
         run.failed_alloc = (uint32_t)size;
         unwind(HIL_STATUS_MEMORY_ERROR);
@@ -74,22 +73,16 @@ void *pika_platform_malloc(size_t size) {
     return p;
 }
 
+void *pika_platform_malloc(size_t size) {
+    return fits_or_unwind(heap_alloc(size ? size : 1), size);
+}
+
 void pika_platform_free(void *ptr) {
     heap_free(ptr);
 }
 
 void *pika_platform_realloc(void *ptr, size_t size) {
-    if (ptr == NULL) {
-        return pika_platform_malloc(size);
-    }
-    size_t have = heap_block_size(ptr);
-    if (size <= have) {
-        return ptr;
-    }
-    void *p = pika_platform_malloc(size);
-    memcpy(p, ptr, have);
-    heap_free(ptr);
-    return p;
+    return fits_or_unwind(heap_realloc(ptr, size), size);
 }
 
 // Keep a "Name: text" line (not a traceback line, which starts with a space)

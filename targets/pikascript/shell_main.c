@@ -66,19 +66,7 @@ void pika_platform_free(void *ptr) {
 }
 
 void *pika_platform_realloc(void *ptr, size_t size) {
-    if (ptr == NULL) {
-        return pika_platform_malloc(size);
-    }
-    size_t have = heap_block_size(ptr);
-    if (size <= have) {
-        return ptr;
-    }
-    void *p = pika_platform_malloc(size);
-    if (p != NULL) {
-        memcpy(p, ptr, have);
-        heap_free(ptr);
-    }
-    return p;
+    return heap_realloc(ptr, size);
 }
 
 int64_t pika_platform_get_tick(void) {

@@ -177,10 +177,14 @@ static void send_info(void) {
     frame_end();
 }
 
-// Cycles a run spent sending its output. The link's pace is not the VM's:
-// a host that reads slowly (or QEMU's socket filling up) makes the UART
-// wait, so these are taken out of the run's cycles.
+// Cycles spent sending output. The link's pace is not the VM's: a host that
+// reads slowly (or QEMU's socket filling up) makes the UART wait, so the
+// VM's clock (hil_vm_clock, hil_vm.h) leaves them out.
 static uint64_t io_cycles;
+
+uint64_t hil_vm_clock(void) {
+    return hil_board_cycles() - io_cycles;
+}
 
 static void flush_out(void) {
     if (out_len) {
@@ -362,12 +366,8 @@ static void run_blob(void) {
     out_kind = HIL_MSG_OUT;
     streamed_out = 0;
     streamed_trace = 0;
-    io_cycles = 0;
     hil_board_stack_paint();
     hil_vm_run(buf, blob.len, write_out, write_trace, &res);
-    // Output sent during loading is rare (a loader error is reported after);
-    // what was sent during the run is not the VM's time.
-    res.run_cycles = res.run_cycles > io_cycles ? res.run_cycles - io_cycles : 0;
     res.stack_peak = hil_board_stack_peak();
     running = 0;
     send_status(&res);

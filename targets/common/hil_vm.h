@@ -21,4 +21,11 @@ void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn 
 typedef void (*hil_text_fn)(const char *text);
 void hil_vm_describe(hil_text_fn emit);
 
+// Provided by the booter: the clock a VM side times its load and run with,
+// the board's cycles less those the booter spent sending output. The link's
+// pace is not the VM's (a host that reads slowly makes the UART wait), and
+// a window timed with this clock leaves out the output sent within it,
+// and only that.
+uint64_t hil_vm_clock(void);
+
 #endif // HIL_VM_H

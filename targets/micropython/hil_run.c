@@ -270,7 +270,7 @@ void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn 
     mp_obj_t module_fun = MP_OBJ_NULL;
     bundle_helpers = 0;
 
-    cycles_start = hil_board_cycles();
+    cycles_start = hil_vm_clock();
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         mp_module_context_t *context = m_new_obj(mp_module_context_t);
@@ -294,7 +294,7 @@ void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn 
             res->status = HIL_STATUS_LOAD_ERROR;
         }
     }
-    res->load_cycles = hil_board_cycles() - cycles_start;
+    res->load_cycles = hil_vm_clock() - cycles_start;
     // A bundle's helper modules are read from the blob when imported: then
     // the blob stays, reachable from the root pointer, until the next reset.
     if (bundle_helpers == 0) {
@@ -306,14 +306,14 @@ void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn 
 
     if (module_fun != MP_OBJ_NULL) {
         heap_paint();
-        cycles_start = hil_board_cycles();
+        cycles_start = hil_vm_clock();
         if (nlr_push(&nlr) == 0) {
             mp_call_function_0(module_fun);
             nlr_pop();
         } else {
             report_exception(MP_OBJ_FROM_PTR(nlr.ret_val), trace, res);
         }
-        res->run_cycles = hil_board_cycles() - cycles_start;
+        res->run_cycles = hil_vm_clock() - cycles_start;
         res->heap_peak = heap_watermark();
     }
     gc_info_t info;

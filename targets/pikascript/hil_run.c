@@ -250,14 +250,14 @@ void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn 
     run.out = out;
     run.trace = trace;
 
-    volatile uint64_t start = hil_board_cycles();   // volatile: read again after a longjmp
+    volatile uint64_t start = hil_vm_clock();   // volatile: read again after a longjmp
     enum blob_kind kind = BLOB_PYO;
     const char *why = blob_check(blob, len, &kind);
     if (why != NULL) {
         emit(trace, why, strlen(why));
         emit(trace, "\n", 1);
         res->status = HIL_STATUS_LOAD_ERROR;
-        res->load_cycles = hil_board_cycles() - start;
+        res->load_cycles = hil_vm_clock() - start;
         return;
     }
     // What the blob holds of the heap is not the program's.
@@ -272,15 +272,15 @@ void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn 
             obj_linkLibrary(root, (uint8_t *)blob);   // in place, not copied
         }
         run.to_program = 1;
-        res->load_cycles = hil_board_cycles() - start;
-        start = hil_board_cycles();
+        res->load_cycles = hil_vm_clock() - start;
+        start = hil_vm_clock();
         if (kind == BLOB_PYA) {
             obj_runModule(root, "main");
         } else {
             // def and class code point into the blob: it lives until obj_deinit().
             pikaVM_runByteCode(root, blob);
         }
-        res->run_cycles = hil_board_cycles() - start;
+        res->run_cycles = hil_vm_clock() - start;
         res->heap_used = heap_used() - blob_bytes;
         run.to_program = 0;
         run.armed = 0;
@@ -288,7 +288,7 @@ void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn 
     } else {
         // Unwound: the heap ran out, or the VM gave up. Its objects are
         // abandoned; the next hil_vm_reset() clears the heap.
-        res->run_cycles = hil_board_cycles() - start;
+        res->run_cycles = hil_vm_clock() - start;
         res->heap_used = heap_used() - blob_bytes;
         res->status = run.jmp_status;
         run.to_program = 0;

@@ -87,6 +87,12 @@ class Target:
         return bool(self.qemu.get("icount"))
 
     @property
+    def link_rate(self) -> int:
+        """The baud rate of the target's serial link, where known (its
+        ``link_baud``, or its launcher's ``baud``); 0 when it has none."""
+        return self.link_baud or int(self.launcher_options.get("baud", 0) or 0)
+
+    @property
     def needs_board(self) -> bool:
         return self.launcher not in BOARDLESS_LAUNCHERS
 

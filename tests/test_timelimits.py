@@ -94,3 +94,13 @@ def test_the_low_ratio_comes_from_the_longest_runs_there_are_enough_of(tmp_path)
     assert limits(tmp_path, short).low_ratio() == 10
     assert limits(tmp_path, short + [(0.2, 6.0)] * 2).low_ratio() == 10   # two long runs are not enough
     assert limits(tmp_path, short + [(0.2, 6.0)] * 3).low_ratio() == 30
+
+
+def test_on_a_link_of_known_rate_output_gets_its_time_on_the_wire(tmp_path):
+    rule = TimeLimits("g030", "host32", 10.0, 0.5, tmp_path, baud=115200)
+    rule.observe(0.1, 2.0)
+    limit = rule.for_device(0.001, rule.for_mirror(), output_bytes=11520)  # 1 s at 115200 baud
+    assert limit.seconds == pytest.approx(0.5 + 3 * (20 * 0.001 + 1.0))
+    assert "11520 bytes of output on its link" in limit.why
+    from harness.targets import load_target
+    assert load_target("g030").link_rate == 115200 and load_target("qemu-m0").link_rate == 0

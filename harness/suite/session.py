@@ -147,7 +147,7 @@ class SuiteRun:
             self.reference = TargetSession(load_target(self.target.reference), self.toolchain, self.log_dir,
                                            signing_key_file=signing_key_file)
             self.limits = TimeLimits(self.target.name, self.target.reference, self.target.timeout,
-                                     self.target.timeout_floor, self.toolchain.cache)
+                                     self.target.timeout_floor, self.toolchain.cache, self.target.link_rate)
 
     def start(self) -> "SuiteRun":
         self.session.start()
@@ -207,7 +207,8 @@ class SuiteRun:
             ref_run, ref_samples = _recorded_runs(recorder, ref_title, self.reference, blob, mirror_limit.seconds,
                                                   "host output")
             if ref_run.kind == "completed":
-                limit = self.limits.for_device(run_seconds(ref_run.record), mirror_limit)
+                printed = len(ref_run.record.output) + len(ref_run.record.trace.encode())
+                limit = self.limits.for_device(run_seconds(ref_run.record), mirror_limit, printed)
             elif ref_run.kind == "timeout":
                 limit = self.limits.for_device(None, mirror_limit)
             else:  # crashed or refused on the host: its time says nothing

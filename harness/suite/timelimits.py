@@ -61,9 +61,13 @@ class Limit:
 class TimeLimits:
     """The time limits of one target and its host reference."""
 
-    def __init__(self, target: str, reference: str, fixed: float, floor: float, cache: Path | None):
+    def __init__(self, target: str, reference: str, fixed: float, floor: float, cache: Path | None,
+                 baud: int = 0):
         self.target, self.reference = target, reference
         self.fixed, self.floor = fixed, floor
+        # On a link of known rate, output has its own time on the wire,
+        # which a short run on the mirror says nothing of.
+        self.byte_seconds = 10 / baud if baud else 0.0
         self.path = cache / "time-limits" / f"{target}.json" if cache else None
         self.samples: list[tuple[float, float]] = self._load()
         self._new = 0
@@ -92,9 +96,10 @@ class TimeLimits:
         return Limit(seconds, "derived", f"{self.target}'s limit {self.fixed:g} s over its lowest measured "
                                          f"device/host ratio {low:.1f}, with a margin of {MIRROR_MARGIN:g}")
 
-    def for_device(self, mirror_seconds: float | None, mirror_limit: Limit) -> Limit:
+    def for_device(self, mirror_seconds: float | None, mirror_limit: Limit, output_bytes: int = 0) -> Limit:
         """``mirror_seconds``: how long the mirror's run took; None when it
-        ran out of ``mirror_limit``."""
+        ran out of ``mirror_limit``. ``output_bytes``: what the mirror's run
+        printed, which the device sends over its link."""
         if mirror_seconds is None:
             if mirror_limit.rule == "fixed":
                 # The device is no faster than its mirror: it would need the whole fixed limit too.
@@ -107,9 +112,12 @@ class TimeLimits:
         high = self.high_ratio()
         if high is None:
             return Limit(self.fixed, "fixed", "no device/host ratio measured yet")
-        seconds = min(self.fixed, self.floor + DEVICE_MARGIN * high * mirror_seconds)
-        return Limit(seconds, "derived", f"{self.floor:g} s + {DEVICE_MARGIN:g} x its highest measured device/host "
-                                         f"ratio {high:.1f} x {mirror_seconds * 1000:.1f} ms on {self.reference}")
+        wire = output_bytes * self.byte_seconds
+        seconds = min(self.fixed, self.floor + DEVICE_MARGIN * (high * mirror_seconds + wire))
+        why = (f"{self.floor:g} s + {DEVICE_MARGIN:g} x (its highest measured device/host ratio {high:.1f} x "
+               f"{mirror_seconds * 1000:.1f} ms on {self.reference}"
+               + (f" + {output_bytes} bytes of output on its link, {wire:.2f} s" if wire else "") + ")")
+        return Limit(seconds, "derived", why)
 
     # --- measurements ----------------------------------------------------------
     def observe(self, mirror_seconds: float, device_seconds: float) -> None:

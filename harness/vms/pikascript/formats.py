@@ -92,9 +92,10 @@ def modules_of(blob: bytes) -> list[tuple[str, bytes]]:
     return found
 
 
-def instruction_names(source_root: Path) -> list[str]:
-    """The opcodes in order, as the source's instruction table lists them."""
-    table = source_root / "src" / "__instruction_table.h"
+def instruction_names(source_root: Path, table_name: str = "__instruction_table.h") -> list[str]:
+    """The opcodes in order, as the source's instruction table lists them
+    (``table_name`` in its src/: each core names it its own way)."""
+    table = source_root / "src" / table_name
     if not table.is_file():
         return []
     return re.findall(r"^\s*def_ins\((\w+)\)", table.read_text(errors="replace"), re.M)

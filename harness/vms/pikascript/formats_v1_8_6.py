@@ -19,11 +19,11 @@ loads (INFO ``pyo=1.8.6 pya=1``).
 
 from __future__ import annotations
 
-import re
 import struct
 from pathlib import Path
 
 from ...device.info import DeviceInfo
+from . import formats
 
 FORMAT = "1.8.6"           # the .py.o format a device of this core announces (pyo=)
 PYA_MAGIC = b"\x7fpya"
@@ -88,11 +88,8 @@ def modules_of(blob: bytes) -> list[tuple[str, bytes]]:
 
 
 def instruction_names(source_root: Path) -> list[str]:
-    """The opcodes in order, as the source's instruction table lists them."""
-    table = source_root / "src" / "__instruction_table.cfg"
-    if not table.is_file():
-        return []
-    return re.findall(r"^\s*def_ins\((\w+)\)", table.read_text(errors="replace"), re.M)
+    """The opcodes in order: core 1.8.6 keeps its table in a .cfg."""
+    return formats.instruction_names(source_root, "__instruction_table.cfg")
 
 
 def disassemble(blob: bytes, names: list[str]) -> str:

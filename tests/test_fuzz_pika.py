@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from bench.fuzz.__main__ import build_runner, fuzz_corpus, prepare
+from bench.fuzz.__main__ import MINIMAL_SEEDS, build_runner, fuzz_corpus, prepare
 from bench.fuzz.campaign import Fuzzer
 from bench.fuzz.findings import findings_dir, load_all
 from bench.fuzz.pika import V1_14, Layout
@@ -49,6 +49,9 @@ class FuzzTarget:
 TARGETS = [
     FuzzTarget("pika-host-asan", "pika-host32", "1.14.0", V1_14,
                tuple(CASES_DIR / area for area in ("ints", "str", "classes", "closures")), b"still here 42\r\n"),
+    # At the Booter's minimal syntax level few cases compile: the seeds written for it as well.
+    FuzzTarget("pika-host-asan-g030", "pika-host32-g030", "1.8.6", V1_8_6,
+               (CASES_DIR / "ints", CASES_DIR / "classes", MINIMAL_SEEDS), b"still here 42\r\n"),
 ]
 FINDINGS = [(target, finding) for target in TARGETS for finding in load_all(findings_dir(target.name))]
 ORDINARY = b"print('still here', 6 * 7)\n"

@@ -22,10 +22,12 @@ import pytest
 from bench.fuzz.__main__ import MINIMAL_SEEDS, build_runner, fuzz_corpus, prepare
 from bench.fuzz.campaign import Fuzzer
 from bench.fuzz.findings import findings_dir, load_all
+from bench.fuzz.formats import UnknownFormat, blob_format
 from bench.fuzz.pika import V1_14, Layout
 from bench.fuzz.pika_minimise import minimise_pika_blob
 from bench.fuzz.pika_mutate import PikaMutator
 from bench.fuzz.pika_v1_8_6 import V1_8_6
+from harness.device.info import DeviceInfo
 from harness.paths import CASES_DIR
 from harness.suite.session import SuiteRun
 from harness.transports import booter as p
@@ -183,3 +185,11 @@ def test_minimiser_keeps_a_well_formed_blob(corpora, target):
 
     result = minimise_pika_blob(blob, interesting, max_tests=2000, layout=layout)
     assert interesting(result.data) and len(result.data) < len(blob) // 2
+
+
+def test_the_runner_picks_its_core_s_layouts_and_an_unknown_core_stops():
+    for target in TARGETS:
+        info = DeviceInfo({"vm": "pikascript", "pyo": target.layout.core})
+        assert blob_format(info).name == target.layout.name
+    with pytest.raises(UnknownFormat, match=r"core 1\.9;.*cores 1\.14, 1\.8\.6 only"):
+        blob_format(DeviceInfo({"vm": "pikascript", "pyo": "1.9"}))

@@ -40,15 +40,20 @@ every fourth case packed with the next as a .py.a, half the mutants from each
 pool, module and header mutations that keep sizes and the checksum whole,
 and lies; pika_minimise.py). Findings go to tests/fuzz/findings/<target>/,
 replayed by tests/test_fuzz_pika.py. The blob format follows what the runner
-announces (formats.py: INFO vm, and pyo for PikaScript's core), so another
-core is a target naming its pin plus its layouts there.
+announces (formats.py: INFO vm, and pyo for PikaScript's core).
+--target pika-host-asan-g030 does the same for core 1.8.6, the STM32G030
+Booter's, in its configuration (pika_v1_8_6.py: its layouts in the same
+model); its runner is at the minimal syntax level, where few cases compile,
+so the programs of bench/fuzz/seeds/minimal/ seed it as well.
 
 Other options: --target, --mode blobs|frames|both, --lanes N, --findings DIR,
 --no-store, --no-minimise, --minimise-tests N, --minimise-seconds S, --quiet.
 
 Modules: formats (which of these a runner's blobs take), mpy (the .mpy v6
-layout), pika, pika_mutate, pika_minimise (PikaScript's), mutate (blob mutations), frames (frame
-mutations), runner (the runner process and its protocol), report (sanitizer
-reports and dedup keys), minimise (ddmin), findings (the stored findings),
-campaign (the two modes, triage, minimisation).
+layout), pika, pika_v1_8_6, pika_mutate, pika_minimise (PikaScript's: the
+model with core 1.14's layouts, core 1.8.6's, mutations, minimisation),
+mutate (blob mutations), frames (frame mutations), runner (the runner
+process and its protocol), report (sanitizer reports and dedup keys),
+minimise (ddmin), findings (the stored findings), campaign (the two modes,
+triage, minimisation).
 """

@@ -11,7 +11,8 @@ from collections import Counter
 from pathlib import Path
 
 from harness.errors import HarnessError
-from harness.paths import CASES_DIR
+from harness.paths import CASES_DIR, REPO_ROOT
+from harness.suite.corpus import find_helpers
 from harness.suite.toolchain import Toolchain
 from harness.targets import load_target
 from harness.vms.base import CompileError
@@ -22,6 +23,9 @@ from .findings import DEFAULT_TARGET, SUFFIX, findings_dir, store
 from .runner import RunnerError
 
 TARGET = DEFAULT_TARGET
+# Seeds written for a runner at a minimal syntax level (INFO syntax=minimal:
+# PikaScript's Booter configuration), whose compiler takes few of cases/.
+MINIMAL_SEEDS = Path(__file__).parent / "seeds" / "minimal"
 
 
 def prepare(target: str = TARGET) -> Toolchain:
@@ -36,27 +40,43 @@ def build_runner(tc: Toolchain, target: str = TARGET) -> Path:
 
 def seed_corpus(tc: Toolchain, root: Path = CASES_DIR, target: str = TARGET,
                 libraries: bool = False) -> list[tuple[str, bytes]]:
-    """Every case compiled as the harness compiles it (cached by the
-    compiler's cache); with ``libraries``, also every fourth case packed
-    with the next one as a helper module (a library blob, PikaScript's .py.a)."""
+    """Every program under ``root`` compiled as the harness compiles it
+    (cached by the compiler's cache; with the helper modules it imports from
+    its folder, as one blob); with ``libraries``, also every fourth program
+    packed with the next one as a helper module (a library blob,
+    PikaScript's .py.a). A program the target's compiler refuses is left out."""
     spec = load_target(target)
     compiler = tc.compiler_for(spec)
     corpus, sources = [], []
+    prefix = _in_repo(root)
     for path in sorted(root.rglob("*.py")):
         name = path.relative_to(root).as_posix()
+        helpers = [(rel, Path(source).read_bytes()) for rel, source in find_helpers(path)]
         try:
-            corpus.append((f"cases/{name}", compiler.compile(path.read_bytes(), name)))
+            corpus.append((f"{prefix}/{name}", tc.profile.compile(compiler, path.read_bytes(), name, helpers)
+                           if helpers else compiler.compile(path.read_bytes(), name)))
             sources.append((name, path.read_bytes()))
         except CompileError:
             continue  # a case that tests a compile error (or that its compiler cannot take) has no blob
     if libraries:
         for (name, source), (_, helper) in list(zip(sources, sources[1:]))[::4]:
             try:
-                corpus.append((f"cases/{name}+helper", tc.profile.compile(compiler, source, name,
-                                                                           [("helper.py", helper)])))
+                corpus.append((f"{prefix}/{name}+helper", tc.profile.compile(compiler, source, name,
+                                                                              [("helper.py", helper)])))
             except CompileError:
                 continue
     return corpus
+
+
+def seed_roots(minimal: bool) -> list[Path]:
+    """Where a run's seeds come from: cases/, and for a runner at a minimal
+    syntax level (``minimal``) the programs written for one."""
+    return [CASES_DIR, MINIMAL_SEEDS] if minimal else [CASES_DIR]
+
+
+def fuzz_corpus(tc: Toolchain, target: str, roots: list[Path]) -> list[tuple[str, bytes]]:
+    libraries = tc.profile.name == "pikascript"
+    return [seed for root in roots for seed in seed_corpus(tc, root, target, libraries=libraries)]
 
 
 def describe_outcomes(stats: ModeStats) -> str:
@@ -92,8 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", choices=["both", "blobs", "frames"], default="both")
     parser.add_argument("--lanes", type=int, default=2, help="runners busy at once in blob mode (default 2)")
     parser.add_argument("--target", default=TARGET,
-                        help=f"the sanitizer runner to fuzz (default {TARGET}, MicroPython's; pika-host-asan: "
-                             "PikaScript's .py.o and .py.a); its VM and pin come from its target file")
+                        help=f"the sanitizer runner to fuzz (default {TARGET}, MicroPython's; pika-host-asan, "
+                             "pika-host-asan-g030: PikaScript 1.14's and 1.8.6's .py.o and .py.a); its VM and pin "
+                             "come from its target file")
     parser.add_argument("--findings", type=Path, help="where minimised findings go (default "
                                                       "tests/fuzz/findings, or its folder named after the target)")
     parser.add_argument("--no-store", action="store_true", help="report findings, store nothing")
@@ -108,12 +129,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         tc = prepare(args.target)
         firmware = build_runner(tc, args.target)
-        corpus = seed_corpus(tc, target=args.target, libraries=tc.profile.name == "pikascript")
     except HarnessError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     workdir = Path(tempfile.mkdtemp(prefix="hil-fuzz-"))
     try:
+        # The runner first: it says which blob format it loads (an unknown
+        # one stops here) and at which syntax level, before seeds are compiled.
         try:
             fuzzer = Fuzzer(firmware, workdir, args.seed, args.timeout, log, lanes=max(1, args.lanes))
             fuzzer.target, fuzzer.pin = args.target, load_target(args.target).pin or tc.profile.default_pin
@@ -121,6 +143,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         try:
+            try:
+                args.seed_roots = seed_roots(fuzzer.info.get("syntax") == "minimal")
+                corpus = fuzz_corpus(tc, args.target, args.seed_roots)
+            except HarnessError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
             if args.execs is None:
                 args.execs = 100_000 * fuzzer.format.kinds
             frame_execs = args.frame_execs if args.frame_execs is not None else args.execs // 5
@@ -138,9 +166,10 @@ def report(fuzzer: Fuzzer, corpus, args, frame_execs: int, argv: list[str], log)
     started = time.monotonic()
     kept = fuzzer.calibrate(corpus)
     print(f"blob format: {fuzzer.format.name}")
-    print(f"corpus: {len(corpus)} blobs compiled from cases/; {len(kept)} kept as seeds "
-          f"({len(fuzzer.findings)} crash as compiled, {len(corpus) - len(kept) - len(fuzzer.findings)} "
-          f"too slow or hanging), {time.monotonic() - started:.1f} s")
+    dropped = ", ".join(f"{count} {why}" for why, count in sorted(fuzzer.dropped.items()))
+    print(f"corpus: {len(corpus)} blobs compiled from {', '.join(_in_repo(r) + '/' for r in args.seed_roots)}; {len(kept)} kept as seeds"
+          f"{f' ({dropped})' if dropped else ''}, {len(fuzzer.findings)} distinct crashes as compiled, "
+          f"{time.monotonic() - started:.1f} s")
     all_stats = []
     if args.mode in ("both", "blobs") and args.execs:
         log(f"blobs: {args.execs} executions")
@@ -224,6 +253,14 @@ def storage_plan(findings: list[Finding]) -> dict[str, str]:
             representative[kind] = finding.key
             plan[finding.key] = ""
     return plan
+
+
+def _in_repo(path: Path) -> str:
+    """A folder named from the repository's root (cases, bench/fuzz/seeds/minimal)."""
+    try:
+        return path.resolve().relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _rel(path: Path) -> str:

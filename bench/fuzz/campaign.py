@@ -83,6 +83,7 @@ class Fuzzer:
         self.symbolizer = Symbolizer(self.firmware)
         self.findings: dict[str, Finding] = {}
         self.target = self.pin = ""     # the fuzz target's name and VM pin, for the findings' records
+        self.dropped: Counter = Counter()  # seeds left out by calibrate, by why
         self.pool = RunnerPool(self.firmware, self.workdir, lanes=lanes)
         self.info = self.pool.info
         try:
@@ -135,16 +136,24 @@ class Fuzzer:
     def calibrate(self, corpus: list[tuple[str, bytes]], slow: float = 0.05) -> list[tuple[str, bytes]]:
         """Run every seed once as compiled. One that crashes is a finding
         already (and would only crash again under mutation); one that hangs
-        or runs longer than ``slow`` seconds would only slow the run."""
+        or runs longer than ``slow`` seconds would only slow the run; one the
+        runner refuses (larger than its heap) would only be refused again.
+        ``self.dropped`` counts the seeds left out, by why."""
         kept = []
+        self.dropped = Counter()
         for name, blob in corpus:
             started = time.monotonic()
             outcome = self._safe_run(blob)
             took = time.monotonic() - started
             if outcome.kind == "crash":
+                self.dropped["crash as compiled"] += 1
                 self._record(self._triage_new(outcome), "blobs", blob, 0, "seed as compiled", name)
+            elif outcome.kind == "rejected":
+                self.dropped[f"refused by the runner ({outcome.error})"] += 1
             elif outcome.kind == "completed" and took <= slow:
                 kept.append((name, blob))
+            else:
+                self.dropped["too slow or hanging"] += 1
         return kept
 
     # --- blob mode ----------------------------------------------------------------

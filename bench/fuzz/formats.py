@@ -8,15 +8,18 @@ fallback to another core's layouts (each core crashes on the other's)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
 from harness.device.info import DeviceInfo
 
-from . import mpy, pika
+from . import mpy
 from .minimise import minimise_blob
 from .mutate import Mutator
+from .pika import V1_14, Layout
 from .pika_minimise import minimise_pika_blob
 from .pika_mutate import PikaMutator
+from .pika_v1_8_6 import V1_8_6
 
 
 @dataclass(frozen=True)
@@ -31,11 +34,16 @@ class BlobFormat:
 
 
 MPY = BlobFormat(".mpy v6", Mutator, mpy.hazard, minimise_blob, lambda blob: ".mpy", False)
-# PikaScript's layouts by the core its runner announces (INFO pyo).
-PIKA = {
-    "1.14": BlobFormat("PikaScript 1.14 .py.o/.py.a", PikaMutator, lambda blob: "", minimise_pika_blob,
-                       pika.suffix, True, kinds=2),
-}
+
+
+def pika_format(layout: Layout) -> BlobFormat:
+    """A PikaScript core's .py.o and .py.a, in its layouts (bench/fuzz/pika.py)."""
+    return BlobFormat(layout.name, partial(PikaMutator, layout=layout), lambda blob: "",
+                      partial(minimise_pika_blob, layout=layout), layout.suffix, True, kinds=2)
+
+
+# PikaScript's formats by the core its runner announces (INFO pyo).
+PIKA = {layout.core: pika_format(layout) for layout in (V1_14, V1_8_6)}
 
 
 class UnknownFormat(Exception):
@@ -51,5 +59,5 @@ def blob_format(info: DeviceInfo) -> BlobFormat:
         if core in PIKA:
             return PIKA[core]
         raise UnknownFormat(f"the runner loads PikaScript .py.o of core {core or '(not announced)'}; "
-                            f"bench/fuzz/pika.py models the layouts of core {', '.join(PIKA)} only")
+                            f"bench/fuzz/pika*.py model the layouts of cores {', '.join(PIKA)} only")
     raise UnknownFormat(f"no blob format for a runner of VM {vm!r} (bench/fuzz/formats.py)")

@@ -1,11 +1,13 @@
-"""Mutations of PikaScript blobs (.py.o and .py.a, bench/fuzz/pika.py).
+"""Mutations of PikaScript blobs (.py.o and .py.a, bench/fuzz/pika.py), in
+the layouts of the core given (a ``Layout``: core 1.14's or 1.8.6's).
 
 A layout-aware mutation changes one part (an instruction's depth, opcode,
 new-line bit or constant offset; the pool's strings; whole instructions;
 a .py.a's modules, names and header) and re-encodes the blob with every
 size and the checksum made to match, so the blob passes the VM side's
-format checks (targets/pikascript/blob.c) and reaches the core's loader and
-VM. Lying mutations write a size or checksum that disagrees on purpose, to
+format checks (targets/pikascript/blob.c, v1.8.6/blob.c) and reaches the
+core's loader and VM. Lying mutations write a size, count, version or
+checksum that disagrees, or a module name without its NUL, on purpose, to
 probe those checks. Byte-level mutations (mutate.ByteMutations) come on top.
 Every choice comes from the ``random.Random`` given.
 """
@@ -16,17 +18,17 @@ import random
 import struct
 
 from .mutate import INTERESTING_BYTES, ByteMutations
-from .pika import U32, Blob, Code, parse, suffix
+from .pika import Blob, Code, Layout
 
 # Values worth putting in a 16-bit constant offset or a 32-bit size.
 INTERESTING_U16 = (0, 1, 2, 3, 4, 7, 8, 15, 16, 31, 32, 63, 64, 127, 128, 255, 256, 1023, 4095, 32767, 32768,
                    65534, 65535)
 INTERESTING_U32 = INTERESTING_U16 + (65536, 2**20, 2**31 - 1, 2**31, 2**32 - 4, 2**32 - 1)
+INTERESTING = {2: INTERESTING_U16, 4: INTERESTING_U32}
 # Constants the VM parses at run time: numbers, names, attribute paths.
 POOL_TEXTS = (b"", b"0", b"-1", b"0x", b"0x7fffffffffffffff", b"9" * 40, b"1e999", b"-1e-999", b"nan", b"1.5.5",
               b".", b"..", b"a.", b".a", b"a..b", b"__init__", b"self", b"main", b"print", b"x" * 300, b"\xff\xfe",
               b"%s%s%n", b"\x1b[31m", b"(", b"[]", b"@", b"$")
-OPCODES = 72         # core 1.14's instruction table has fewer; the rest are unknown opcodes
 
 
 class PikaMutator(ByteMutations):
@@ -34,12 +36,13 @@ class PikaMutator(ByteMutations):
 
     STRUCTURED_SHARE = 0.8
 
-    def __init__(self, seeds: list[bytes], rng: random.Random, max_size: int = 16384):
+    def __init__(self, seeds: list[bytes], rng: random.Random, max_size: int = 16384, *, layout: Layout):
         if not seeds:
             raise ValueError("the seed corpus is empty")
+        self.layout = layout
         self.seeds = seeds
-        self.parsed = [parse(s) for s in seeds]
-        kinds = [suffix(s) for s in seeds]
+        self.parsed = [layout.parse(s) for s in seeds]
+        kinds = [layout.suffix(s) for s in seeds]
         self.groups = [[i for i, k in enumerate(kinds) if k == kind] for kind in sorted(set(kinds))]
         self.kinds = len(self.groups)
         self.turn = 0
@@ -67,9 +70,7 @@ class PikaMutator(ByteMutations):
 
     def structured_op(self, op, blob: bytes, parsed: Blob) -> bytes | None:
         # Each operation edits a copy of the parsed form, and re-encodes it.
-        copy = Blob(parsed.kind, [(n, Code(list(c.instructions), c.pool)) for n, c in parsed.modules],
-                    parsed.version, parsed.block)
-        return op(copy)
+        return op(parsed.copy())
 
     # --- helpers ------------------------------------------------------------
     def _code(self, blob: Blob) -> Code | None:
@@ -100,7 +101,7 @@ class PikaMutator(ByteMutations):
             return None
         at = self._at(code)
         keep = code.instructions[at][1] & 0x80
-        self._field(code, at, 1, keep | self.rng.randrange(OPCODES if self.rng.random() < 0.9 else 128))
+        self._field(code, at, 1, keep | self.rng.randrange(self.layout.opcodes if self.rng.random() < 0.9 else 128))
         return blob.encode()
 
     def new_line(self, blob: Blob) -> bytes | None:
@@ -191,7 +192,8 @@ class PikaMutator(ByteMutations):
         if blob.kind == "pyo":
             return None
         i = self.rng.randrange(len(blob.modules))
-        name = self.rng.choice(("main", "", "main.sub", "a" * 59, "a" * 60, "x", "__init__", "m\xff"))
+        longest = self.layout.name_max(blob)
+        name = self.rng.choice(("main", "", "main.sub", "a" * longest, "a" * (longest + 1), "x", "__init__", "m\xff"))
         blob.modules[i] = (name, blob.modules[i][1])
         return blob.encode()
 
@@ -213,15 +215,16 @@ class PikaMutator(ByteMutations):
         return blob.encode()
 
     def lie(self, blob: Blob) -> bytes | None:
-        """A size, count, version or checksum that disagrees with the rest."""
+        """A size, count, version or checksum that disagrees with the rest;
+        in a .py.a now and then a module name that fills its field, no NUL."""
         out = bytearray(blob.encode())
-        if blob.kind == "pyo":
-            ins = U32.unpack_from(out, 8)[0]
-            spot = self.rng.choice((4, 8, 12 + ins))                 # size, instruction bytes, pool size
-        else:
-            spot = self.rng.choice((4, 8, 12, 16, 20, blob.block * 2 - 4))
-        old = U32.unpack_from(out, spot)[0]
-        value = self.rng.choice(INTERESTING_U32) if self.rng.random() < 0.6 else \
+        if blob.kind == "pya" and self.rng.random() < 0.1:
+            at, length = self.rng.choice(self.layout.name_spans(blob))
+            out[at:at + length] = b"m" * length
+            return bytes(out)
+        spot = self.rng.choice(self.layout.fields(blob))
+        old = int.from_bytes(out[spot.offset:spot.offset + spot.width], "little")
+        value = self.rng.choice(INTERESTING[spot.width]) if self.rng.random() < 0.6 else \
             max(0, old + self.rng.choice((-8, -4, -1, 1, 4, 8)))
-        U32.pack_into(out, spot, value & 0xFFFFFFFF)
+        out[spot.offset:spot.offset + spot.width] = (value % (1 << 8 * spot.width)).to_bytes(spot.width, "little")
         return bytes(out)

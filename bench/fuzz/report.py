@@ -55,17 +55,20 @@ class Frame:
 
 
 # MicroPython's .mpy loader (py/persistentcode.c); PikaScript's .py.o and
-# .py.a loaders (src/PikaVM.c, src/PikaObj.c) and the VM side's checks before
-# them (targets/pikascript/blob.c).
+# .py.a loaders (src/PikaVM.c, src/PikaObj.c; core 1.8.6's library loader is
+# LibObj_* in src/PikaCompiler.c) and the VM side's checks before them
+# (targets/pikascript/blob.c, v1.8.6/blob.c).
 LOADER_FUNCTIONS = frozenset({"mp_raw_code_load", "load_raw_code", "load_obj", "load_qstr", "read_uint",
                               "read_byte", "read_bytes", "mp_raw_code_load_mem",
                               "_do_byteCodeFrame_loadByteCode", "byteCodeFrame_loadByteCode", "obj_linkLibrary",
                               "_loadModuleDataWithIndex", "_loadModuleDataWithName", "blob_check", "check_code",
-                              "check_library"})
-# The VM running a program's bytecode (py/vm.c, py/objfun.c; src/PikaVM.c).
+                              "check_library", "LibObj_loadLibrary", "LibObj_dynamicLink"})
+# The VM running a program's bytecode (py/vm.c, py/objfun.c; src/PikaVM.c:
+# core 1.8.6's loop is inlined into pikaVM_runByteCodeFrame).
 RUN_FUNCTIONS = frozenset({"mp_execute_bytecode", "fun_bc_call", "mp_call_function_0",
                            "pikaVM_runInstructUnit", "_pikaVM_runByteCodeFrameWithState",
-                           "__pikaVM_runByteCodeFrameWithState", "_pikaVM_runByteCodeFrame"})
+                           "__pikaVM_runByteCodeFrameWithState", "_pikaVM_runByteCodeFrame",
+                           "pikaVM_runByteCodeFrame"})
 # Where a VM's core sits, as short_path gives it.
 CORE_PREFIXES = ("py/", "src/", "package/")
 

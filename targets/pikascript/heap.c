@@ -22,6 +22,9 @@ typedef struct {
 } block_t;
 
 static uint64_t arena[HIL_HEAP_SIZE / 8];
+// The block holding the blob the booter loads into this heap: the VM's input,
+// not the program's allocation (heap_blob_bytes).
+static const void *blob_block;
 static struct {
     uint32_t free_head;  // offset of the first free block, or NONE
     uint32_t used;
@@ -37,6 +40,7 @@ void heap_init(void) {
     heap.free_head = 0;
     heap.used = 0;
     heap.extent = 0;
+    blob_block = NULL;
     block_t *b = BLK(0);
     b->size = sizeof(arena);
     b->tag = TAG_FREE;
@@ -135,6 +139,15 @@ void *heap_realloc(void *p, size_t size) {
         heap_free(p);
     }
     return moved;
+}
+
+void *heap_blob_alloc(size_t len) {
+    blob_block = heap_alloc(len ? len : 1);
+    return (void *)blob_block;
+}
+
+uint32_t heap_blob_bytes(const void *blob) {
+    return blob != NULL && blob == blob_block ? (uint32_t)heap_block_size(blob) + HDR : 0;
 }
 
 size_t heap_largest_free(void) {

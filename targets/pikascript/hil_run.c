@@ -43,8 +43,6 @@ static struct {
     char message[80];       // the last "Name: text" line the VM printed
 } run;
 
-static const uint8_t *blob_in_heap;   // the blob's block, when the booter put it in our heap
-
 static void emit(hil_write_fn fn, const char *s, size_t n) {
     if (fn != NULL && n > 0) {
         fn(s, n);
@@ -231,7 +229,6 @@ void hil_vm_reset(void) {
     run.to_program = 0;
     vm_globals_reset();
     heap_init();
-    blob_in_heap = NULL;
 }
 
 size_t hil_vm_blob_max(void) {
@@ -239,9 +236,7 @@ size_t hil_vm_blob_max(void) {
 }
 
 uint8_t *hil_vm_blob_alloc(size_t len) {
-    uint8_t *p = heap_alloc(len ? len : 1);
-    blob_in_heap = p;
-    return p;
+    return heap_blob_alloc(len);
 }
 
 void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn trace, hil_result_t *res) {
@@ -261,7 +256,7 @@ void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn 
         return;
     }
     // What the blob holds of the heap is not the program's.
-    uint32_t blob_bytes = blob == blob_in_heap ? (uint32_t)heap_block_size(blob) + 8 : 0;
+    uint32_t blob_bytes = heap_blob_bytes(blob);
 
     if (setjmp(run.jmp) == 0) {
         run.armed = 1;

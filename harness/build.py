@@ -137,6 +137,16 @@ def _intact(folder: Path, product: Path, done_file: Path, key: str) -> bool | No
     return product.exists() and bool(want)
 
 
+def source_date(source: VMSource) -> str:
+    """The build date a VM may stamp into its firmware (MicroPython's
+    MICROPY_BUILD_DATE, in sys.version): its newest source file's time, so
+    that one source gives the same bytes on any day and in any cache (an
+    unpacked archive keeps its members' times)."""
+    newest = max((p.stat().st_mtime for p in source.root.rglob("*") if p.is_file() and not p.is_symlink()),
+                 default=0)
+    return str(int(newest))
+
+
 def build(spec: BuildSpec, source: VMSource, cache: Path, extra_vars: dict | None = None) -> BuildResult:
     """Build ``spec`` from ``source`` under ``cache``; reuse what is already
     built, once its outputs are checked against the completion record (a
@@ -168,10 +178,11 @@ def build(spec: BuildSpec, source: VMSource, cache: Path, extra_vars: dict | Non
             cmd += ["-f", spec.makefile]
         cmd += [f"-j{spec.jobs or os.cpu_count() or 1}"]
         cmd += [f"{k}={v}" for k, v in sorted(variables.items())]
+        env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or source_date(source)}
         with open(log, "w") as out:
-            out.write(" ".join(cmd) + "\n")
+            out.write(f"SOURCE_DATE_EPOCH={env['SOURCE_DATE_EPOCH']} " + " ".join(cmd) + "\n")
             out.flush()
-            proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT)
+            proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
         if proc.returncode != 0 or not product.exists():
             tail = "".join(log.read_text(errors="replace").splitlines(True)[-25:])
             raise BuildError(

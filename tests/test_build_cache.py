@@ -4,13 +4,14 @@ from a damaged build."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 import stat
 
 import pytest
 
-from harness.build import BuildResult, BuildSpec
+from harness.build import BuildResult, BuildSpec, source_date
 from harness.errors import BuildError
 from harness.newlib import build_libm, source_archive, unpacked_source
 from harness.suite.toolchain import Toolchain
@@ -51,6 +52,19 @@ def test_a_damaged_build_is_made_again_with_a_word(copied_cache, capfd):
     again = tc.profile.build_firmware(target, tc.source, copy)
     assert again.ran_make and again.build_id == firmware.build_id
     assert f"the cached build {firmware.folder.name} was damaged" in capfd.readouterr().err
+    assert again.product.read_bytes() == firmware.product.read_bytes()
+
+
+def test_a_build_made_from_scratch_elsewhere_on_another_day_is_the_same_bytes(copied_cache):
+    """Neither the cache's folder nor the day of the build reaches the
+    firmware: a board's timing baseline and an A/B stay comparable."""
+    target, firmware, copy = copied_cache
+    shutil.rmtree(copy / "build" / firmware.folder.name)
+    tc = Toolchain.prepare("micropython", cache=copy)
+    again = tc.profile.build_firmware(target, tc.source, copy)
+    assert again.ran_make and again.build_id == firmware.build_id
+    day = datetime.datetime.fromtimestamp(int(source_date(tc.source)), datetime.timezone.utc).date()
+    assert day != datetime.date.today() and f" on {day}".encode() in again.product.read_bytes()
     assert again.product.read_bytes() == firmware.product.read_bytes()
 
 

@@ -79,6 +79,9 @@ CFLAGS += $(INC) -std=gnu99 -Wall -Werror -Wextra -Wno-unused-parameter -Wpointe
 CFLAGS += -fdata-sections -ffunction-sections
 CFLAGS += -DHIL_CONFIG_HEADER='"configs/$(CONFIG).h"' -DHIL_ENABLE_COMPILER=$(COMPILER)
 CFLAGS += -DHIL_BUILD_ID='"$(BUILD_ID)"'
+# The same source builds the same bytes in any cache folder (a host
+# runner's assert messages carry __FILE__; every build its debug info).
+CFLAGS += -ffile-prefix-map=$(abspath $(MPY_DIR))=micropython -ffile-prefix-map=$(abspath $(BUILD))=build
 
 # The board layer adds its sources, flags and link rule; its rules name
 # $$(OBJ), expanded once OBJ is complete. Its linker script checks RAM

@@ -2,6 +2,7 @@
 --resume goes on without running finished cases again."""
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from harness import procs
 from harness.errors import ConfigError
+from harness.procs import Terminated
 from harness.reports.journal import Journal
 
 
@@ -184,3 +187,23 @@ def test_run_state_tells_a_script_whether_to_resume(tmp_path):
     resumed.record({"nodeid": "b::g030", "verdict": "timeout"})
     resumed.finish({"pass": 1, "timeout": 1})
     assert run_state(path) == "done"
+
+
+@pytest.mark.parametrize("signum, raised", [(signal.SIGTERM, Terminated), (signal.SIGINT, KeyboardInterrupt)])
+def test_a_signal_while_a_case_is_reported_waits_until_every_report_has_it(signum, raised):
+    """A run terminated while a case goes to its reports: every report
+    has the case, then the run unwinds (not the journal without JUnit)."""
+    before = signal.signal(signal.SIGTERM, procs._terminate), signal.signal(signal.SIGINT, signal.default_int_handler)
+    reported = []
+    try:
+        with pytest.raises(raised):
+            with procs.interrupts_held():
+                os.kill(os.getpid(), signum)
+                for sink in ("journal", "results", "allure", "junit"):
+                    time.sleep(0.01)   # time for the handler to run, were the signal not held
+                    reported.append(sink)
+        assert reported == ["journal", "results", "allure", "junit"]
+        assert signal.getsignal(signal.SIGTERM) is procs._terminate
+    finally:
+        signal.signal(signal.SIGTERM, before[0])
+        signal.signal(signal.SIGINT, before[1])

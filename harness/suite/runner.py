@@ -29,6 +29,7 @@ from typing import Sequence
 
 from ..errors import HarnessError
 from ..options import Settings
+from ..procs import interrupts_held
 from ..reports.journal import Journal
 from ..reports.sinks import ResultSink
 from ..targets import load_target
@@ -195,15 +196,17 @@ class Runner:
             for sink in self.sinks:
                 sink.case_interrupted()
             raise
-        self.record({"nodeid": nodeid(case, target), **result_record(result, getattr(case, "corpus", ""))})
-        for sink in self.sinks:
-            sink.case_finished(case, result, time.monotonic() - started)
+        with interrupts_held():
+            self.record({"nodeid": nodeid(case, target), **result_record(result, getattr(case, "corpus", ""))})
+            for sink in self.sinks:
+                sink.case_finished(case, result, time.monotonic() - started)
         return result
 
     def _broken(self, case, target: str, error: HarnessError, seconds: float) -> None:
-        self.record_broken(nodeid(case, target), case.id, target, str(error))
-        for sink in self.sinks:
-            sink.case_broken(case, target, error, seconds)
+        with interrupts_held():
+            self.record_broken(nodeid(case, target), case.id, target, str(error))
+            for sink in self.sinks:
+                sink.case_broken(case, target, error, seconds)
 
     def run_target(self, target: str, cases: list) -> None:
         """Every case of ``cases`` on ``target`` not finished already (a

@@ -46,6 +46,12 @@ def _seconds(flag: str) -> Callable[[str], float]:
     return parse
 
 
+def _deviations(text: str) -> str:
+    from .suite.deviations import parse_option
+
+    return parse_option(text)
+
+
 def _push(text: str) -> str:
     if text not in ("uart", "swd"):
         raise ConfigError(f"--push {text!r}: choose uart or swd")
@@ -172,6 +178,9 @@ OPTIONS = [
            switch=True, default=False),
     Option("--baseline-dir", "HIL_BASELINE_DIR", "where timing baselines live (default "
            "targets/<name>/baseline.json; a folder holds <name>.json)"),
+    Option("--deviations", "HIL_DEVIATIONS", "known deviations file: its listed cases report as xfail, and fail "
+           "when they pass (docs/cases.md); replaces the VMs' own lists; none: no list", _deviations,
+           commands=CASE_COMMANDS),
     Option("--reports-dir", "HIL_REPORTS_DIR", "the run's reports folder, the only place it writes (default "
            "reports/ below where the run starts; under pytest, below its rootdir)", commands=CASE_COMMANDS),
     Option("--no-reports", "HIL_NO_REPORTS", "write no file at all: no journal, results files, timing reports, "
@@ -219,6 +228,7 @@ class Settings:
     resume: bool = False
     update_baseline: bool = False
     baseline_dir: str | None = None
+    deviations: str | None = None
     reports_dir: str | None = None
     no_reports: bool = False
     wait_for_reports: bool = False

@@ -33,6 +33,7 @@ from ..procs import interrupts_held
 from ..reports.journal import Journal
 from ..reports.sinks import ResultSink
 from ..targets import load_target
+from .deviations import Deviations
 from .recorder import NULL_RECORDER, Recorder
 from .toolchain import Toolchains
 from .verdict import FAILING, CaseResult, result_record
@@ -65,6 +66,7 @@ class Runner:
         self.board_index = board_index
         self.sinks = list(sinks)
         self.toolchains = Toolchains(self.cache, settings.vm_src)
+        self.deviations = Deviations(settings.deviations)
         self.runs: dict = {}                           # target -> started SuiteRun (kept when stopped, for reports)
         self.stopped: set[str] = set()
         self.failures: dict[str, HarnessError] = {}    # target -> why it could not come up
@@ -110,8 +112,10 @@ class Runner:
                     spec = load_target(target)
                     s = self.settings
                     self.stopped.discard(target)
+                    toolchain = self.toolchains.for_target(spec)
                     self.runs[target] = SuiteRun(
-                        target, toolchain=self.toolchains.for_target(spec), timeout=s.case_timeout,
+                        target, toolchain=toolchain, timeout=s.case_timeout,
+                        deviations=self.deviations.of(toolchain.profile, spec.pin),
                         log_dir=self.log_dir, board=self.board_for(target), signing_key_file=s.signing_key,
                         push=s.push, baseline_dir=s.baseline_dir, compare_baseline=self.baselines,
                         timing_repeats=self.repeats_for(spec)).start()

@@ -26,6 +26,7 @@ from ..transports.mailbox import transport_for
 from ..vms.base import CompileError, VMProfile
 from .cases import Case, unmet_needs
 from .corpus import CorpusCase, skip_guard
+from .deviations import apply as apply_deviation
 from .oracle import Expected, Oracle
 from .recorder import NULL_RECORDER, Recorder
 from .timelimits import Limit, TimeLimits, run_seconds
@@ -129,8 +130,10 @@ class SuiteRun:
     def __init__(self, target_name: str, *, cache: Path | None = None, vm_src: str | None = None,
                  log_dir: Path | None = None, timeout: float | None = None, toolchain: Toolchain | None = None,
                  board: Board | None = None, signing_key_file: str | None = None, compare_baseline: bool = True,
-                 baseline_dir: Path | None = None, push: str | None = None, timing_repeats: int | None = None):
+                 baseline_dir: Path | None = None, push: str | None = None, timing_repeats: int | None = None,
+                 deviations: dict | None = None):
         self.target = load_target(target_name)
+        self.deviations = deviations or {}   # case id -> Deviation, of this target's VM and pin
         if timing_repeats:   # over the target's own (an A/B's measured targets)
             self.target = replace(self.target, timing_repeats=timing_repeats)
         self.toolchain = toolchain or Toolchain.prepare(self.target.vm, cache, vm_src, self.target.pin,
@@ -220,7 +223,14 @@ class SuiteRun:
         return run, samples, ref_run, ref_samples, limit
 
     def run_case(self, case: Case, recorder: Recorder = NULL_RECORDER) -> CaseResult:
-        """Run one case and judge it; ``recorder`` sees its steps and evidence."""
+        """Run one case and judge it; ``recorder`` sees its steps and evidence.
+        A known deviation of the VM's turns its fail into xfail (deviations.py)."""
+        result = self._run_case(case, recorder)
+        if not isinstance(case, CorpusCase):
+            result = apply_deviation(result, self.deviations.get(case.id))
+        return result
+
+    def _run_case(self, case: Case, recorder: Recorder) -> CaseResult:
         started = time.monotonic()
         reason = self.skip_reason(case)
         if reason:

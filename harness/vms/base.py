@@ -27,6 +27,9 @@ What a profile answers, in the order a case meets it:
   (``script_needs``), how its
   output is read (``normalise_output``, ``error_line``): the VM's own
   conventions, documented in its profile, never a way to hide a defect.
+- **Known deviations**: a file listing cases it is known to fail, per pin,
+  with the reason and a reproduction (``deviations_file``): they report as
+  xfail, and fail again when they pass (harness/suite/deviations.py).
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ class VMProfile(ABC):
     blob_suffix: str = ""        # a compiled program's file suffix: ".mpy"
     pins: dict[str, SourcePin] = {}   # the pinned sources, by the name a target gives as ``pin``
     default_pin: str = ""
+    deviations_file: Path | None = None   # its known deviations (harness/suite/deviations.py); None: none
 
     # --- source ------------------------------------------------------------
     @abstractmethod

@@ -147,6 +147,7 @@ class PikaScriptProfile(VMProfile):
     blob_suffix = ".py.o"
     pins = {version: core.pin for version, core in cores.CORES.items()}
     default_pin = cores.DEFAULT
+    deviations_file = Path(__file__).parent / "deviations.txt"
 
     # --- source ------------------------------------------------------------
     def source(self, cache: Path, vm_src: str | None = None, pin: str = "") -> VMSource:

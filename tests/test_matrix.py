@@ -67,3 +67,13 @@ def test_a_broken_results_file_is_a_clear_error(tmp_path):
     with pytest.raises(ConfigError, match=r"results-x.jsonl:2: not a results record"):
         load_results([bad])
     assert main(["matrix", str(tmp_path / "missing.jsonl")]) == 2
+
+
+def test_a_known_deviation_of_one_vm_is_still_where_the_vms_disagree():
+    from harness.reports.matrix import build, vm_disagreements
+
+    records = [record("floats/repr", "qemu-m0", "pass"), record("floats/repr", "qemu-m0-pika", "xfail"),
+               record("ints/add", "qemu-m0", "pass"), record("ints/add", "qemu-m0-pika", "pass")]
+    targets = ["qemu-m0", "qemu-m0-pika"]
+    found = vm_disagreements(build(records, targets), targets, {"qemu-m0": "micropython", "qemu-m0-pika": "pikascript"})
+    assert found == {"floats/repr": {"micropython": "pass", "pikascript": "xfail"}}

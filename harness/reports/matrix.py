@@ -49,7 +49,9 @@ def disagrees(row: dict[str, dict], targets: list[str]) -> bool:
     return len({row[t]["verdict"] if t in row else NOT_RUN for t in targets}) > 1
 
 
-FAILING_VERDICTS = ("fail", "vm-crash", "timeout")
+# A known deviation (xfail) is the VM failing the case all the same: across
+# VMs it is a disagreement to show.
+FAILING_VERDICTS = ("fail", "vm-crash", "timeout", "xfail")
 
 
 def vm_of(targets: list[str]) -> dict[str, str]:
@@ -68,7 +70,8 @@ def vm_of(targets: list[str]) -> dict[str, str]:
 
 def vm_disagreements(rows: dict, targets: list[str], vms: dict[str, str]) -> dict[str, dict[str, str]]:
     """Cases where the VMs disagree: one VM passes the case on a target of
-    its own, another fails it (fail, vm-crash, timeout) on one of its own:
+    its own, another fails it (fail, vm-crash, timeout, or xfail: a known
+    deviation) on one of its own:
     case -> VM -> its verdicts, for the cases that do."""
     found = {}
     for case, row in rows.items():

@@ -2,12 +2,17 @@
 the arithmetic, the cache, and a hang on qemu-m0 judged by the rule."""
 
 import json
+import re
 
 import pytest
 
+from harness.device.device import Execution
+from harness.device.info import RunRecord
+from harness.suite.calibration import calibrate
 from harness.suite.session import SuiteRun
 from harness.suite.timelimits import TimeLimits
 from harness.suite.verdict import Verdict
+from harness.vms.base import CompileError
 
 
 def limits(tmp_path, samples=(), fixed=10.0, floor=0.5):
@@ -104,3 +109,53 @@ def test_on_a_link_of_known_rate_output_gets_its_time_on_the_wire(tmp_path):
     assert "11520 bytes of output on its link" in limit.why
     from harness.targets import load_target
     assert load_target("g030").link_rate == 115200 and load_target("qemu-m0").link_rate == 0
+
+
+class CountingSession:
+    """A session whose run of the counting loop takes ``seconds_per_count``
+    a count (the program's N read back from its source)."""
+
+    def __init__(self, seconds_per_count: float, status: str = "ok"):
+        self.seconds_per_count, self.status, self.runs = seconds_per_count, status, []
+
+    def execute(self, blob: bytes, timeout: float) -> Execution:
+        count = int(re.search(rb"while i < (\d+)", blob).group(1))
+        self.runs.append(count)
+        return Execution("completed", RunRecord(self.status, wall_seconds=count * self.seconds_per_count))
+
+
+def test_a_fresh_cache_measures_the_ratio_on_a_loop_scaled_to_the_longest_tier(tmp_path):
+    rule = limits(tmp_path)
+    mirror, device = CountingSession(1e-6), CountingSession(20e-6)
+    said = calibrate(rule, lambda source: source.encode(), mirror, device)
+    # Runs under 20 ms on the mirror only scale the loop; three samples follow.
+    assert all(count * 1e-6 < 0.02 for count in mirror.runs[:-3]) and len(device.runs) == 3
+    assert all(count * 1e-6 >= 0.02 for count in device.runs)
+    assert rule.low_ratio() == pytest.approx(20) and rule.for_mirror().rule == "derived"
+    assert said.startswith("qemu-m0: no device/host ratio in the cache yet: measured 20.0 to 20.0 against host32-m0")
+
+
+@pytest.mark.parametrize("broken", ["compiler", "mirror", "device"])
+def test_a_vm_that_cannot_run_the_loop_leaves_the_limits_fixed(tmp_path, broken):
+    def compile_program(source):
+        if broken == "compiler":
+            raise CompileError("refused")
+        return source.encode()
+
+    rule = limits(tmp_path)
+    mirror = CountingSession(1e-6, "exception" if broken == "mirror" else "ok")
+    device = CountingSession(20e-6, "fault" if broken == "device" else "ok")
+    assert calibrate(rule, compile_program, mirror, device) == ""
+    assert rule.samples == [] and rule.for_mirror().rule == "fixed"
+
+
+@pytest.mark.integration
+def test_the_first_case_of_a_fresh_cache_has_derived_limits(toolchain, tmp_path, make_case, capsys):
+    run = SuiteRun("qemu-m0", toolchain=toolchain, log_dir=tmp_path / "logs")
+    run.limits.path, run.limits.samples = tmp_path / "limits.json", []
+    with run:
+        hang = run.run_case(make_case("hang", "while True:\n    pass\n"))
+    assert hang.verdict is Verdict.TIMEOUT and hang.figures["time_limit"]["rule"] == "confirm-hang"
+    assert "which predicts more than 10 s here" in hang.message   # the mirror's limit was derived
+    assert "qemu-m0: no device/host ratio in the cache yet: measured" in capsys.readouterr().err
+    assert len(json.loads((tmp_path / "limits.json").read_text())["samples"]) == 3

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import statistics
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +25,7 @@ from ..reports.baseline import Baseline
 from ..targets import Target, load_target
 from ..transports.mailbox import transport_for
 from ..vms.base import CompileError, VMProfile
+from .calibration import calibrate
 from .cases import Case, unmet_needs
 from .corpus import CorpusCase, skip_guard
 from .deviations import apply as apply_deviation
@@ -145,6 +147,7 @@ class SuiteRun:
         self.baseline = Baseline(self.target, baseline_dir, self.toolchain.source) if compare_baseline else None
         self.reference: TargetSession | None = None
         self.limits: TimeLimits | None = None
+        self.calibrated = False
         if self.target.reference:
             # The host reference is keyed alike, so it runs the same signed blobs.
             self.reference = TargetSession(load_target(self.target.reference), self.toolchain, self.log_dir,
@@ -188,6 +191,19 @@ class SuiteRun:
     def case_timeout(self, case: Case) -> float:
         return case.timeout or self.timeout or self.target.timeout
 
+    def _calibrate_once(self) -> None:
+        """Before the first case whose limits are derived: the ratio, measured
+        when the cache has none yet (calibration.py)."""
+        if self.calibrated:
+            return
+        self.calibrated = True
+        if self.limits.low_ratio() is None:
+            said = calibrate(self.limits, lambda source: self.toolchain.compile(self.target, source.encode(),
+                                                                                  "calibration.py"),
+                             self.reference, self.session)
+            if said:
+                print(f"bytecode-hil: {said}", file=sys.stderr)
+
     def _run_both(self, case: Case, blob: bytes, recorder: Recorder) -> tuple:
         """The case's runs on the target and on its host reference, with the
         target's time limit: derived from the reference's run first when
@@ -206,6 +222,7 @@ class SuiteRun:
                 ref_run, ref_samples = _recorded_runs(recorder, ref_title, self.reference, blob, limit.seconds,
                                                       "host output")
         else:
+            self._calibrate_once()
             mirror_limit = self.limits.for_mirror()
             ref_run, ref_samples = _recorded_runs(recorder, ref_title, self.reference, blob, mirror_limit.seconds,
                                                   "host output")

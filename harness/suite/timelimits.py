@@ -14,7 +14,8 @@ run, and reads with a margin:
   time``, never more than the fixed limit; after a mirror that ran out of
   time, for ``floor`` alone: the device is only asked to confirm the hang.
 
-Until a ratio has been measured (the first cases of a first run), the
+A fresh cache is calibrated before the first case (calibration.py); until a
+ratio has been measured (a VM that cannot run the calibration loop), the
 limits are the fixed ones, and the device is taken to be no faster than its
 mirror. A time limit the user gives (--case-timeout, a case's ``timeout:``,
 a corpus side file's) is never derived: it wins.

@@ -20,7 +20,7 @@ SAMPLE = Path(__file__).parent / "corpus_sample"
 def test_every_script_is_a_case_in_a_stable_order():
     ids = [c.id for c in Corpus.open(SAMPLE).cases()]
     assert ids == sorted(ids)
-    assert "sub/nested" in ids and "sample_helper" in ids and len(ids) == 15
+    assert "sub/nested" in ids and "sample_helper" in ids and len(ids) == 16
 
 
 def test_exp_beside_the_script_is_read_verbatim():
@@ -122,6 +122,7 @@ EXPECTED = {
     "with_exp": (("pass", ""), ("pass", "")),
     "differs": (("fail", ""), ("fail", "")),
     "cpython_cannot": (("skip", "no-reference"), ("skip", "no-reference")),
+    "cpython_cannot_raises": (("fail", ""), ("fail", "")),
     "memory_hog": (("skip", "too-large"), ("pass", "")),
     "uses_float": (("skip", "target-lacks"), ("pass", "")),
     "uses_bigint": (("skip", "target-lacks"), ("pass", "")),
@@ -152,6 +153,8 @@ def test_verdict_messages_say_why(corpus_results):
     target, results = corpus_results
     assert "import no_such_module_here" in results["skip_self"].message
     assert "CPython cannot run it" in results["cpython_cannot"].message
+    assert results["cpython_cannot_raises"].message.startswith(f"it raised an uncaught error on {target}: IndexError")
+    assert "no reference to compare its output with: CPython cannot run it" in results["cpython_cannot_raises"].message
     assert "SyntaxError" in results["rejected"].message
     assert "runs bytecode only" in results["uses_native"].message
     if target == "host32":
@@ -181,16 +184,16 @@ def test_pytest_runs_a_corpus_and_reports_changes(pytester, tmp_path):
     args = ["--target=host32-m0", f"--corpus={corpus}", "--corpus-exclude=hang,rejected", "-rs",
             f"--hil-results={tmp_path / 'r.jsonl'}"]
     first = _run(pytester, *args)
-    first.assert_outcomes(passed=8, failed=1, skipped=4)
+    first.assert_outcomes(passed=8, failed=2, skipped=4)
     out = first.stdout.str()
-    assert "host32-m0: 8 pass, 1 fail, 4 skip" in out
+    assert "host32-m0: 8 pass, 2 fail, 4 skip" in out
     assert "by kind: 1 skip: no-reference, 1 skip: script-skip, 1 skip: target-lacks, 1 skip: too-large" in out
     assert "its first run on host32-m0" in out
     assert "skipped by the script" in out
     # The user fixes one script: the next run says which verdict changed.
     (corpus / "differs.py").write_text("print('expected')\n")
     second = _run(pytester, *args)
-    second.assert_outcomes(passed=9, skipped=4)
+    second.assert_outcomes(passed=9, failed=1, skipped=4)
     assert "1 changed verdict" in second.stdout.str()
     assert "differs: fail -> pass" in second.stdout.str()
     # Their files stay as they were: nothing is written into the corpus.

@@ -174,6 +174,12 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
         return done(Verdict.SKIP, f"too large for target: the script says so (printed SKIP-TOO-LARGE) "
                                   f"with a {heap}-byte heap", kind="too-large")
     if expected.missing:
+        if record.status == "exception" and error and not needs \
+                and not error.startswith(("NotImplementedError", "ImportError")):
+            # No output to compare, but an uncaught error is the script
+            # failing, as the VM's own test runner would say: not a skip.
+            return done(Verdict.FAIL, f"it raised an uncaught error on {target}: {error} (no reference to compare "
+                                      f"its output with: {expected.missing})")
         return done(Verdict.SKIP, f"no reference: {expected.missing}", kind="no-reference")
     if error == RECURSION_LIMIT and error not in expected.text:
         # Like running out of heap: the program is deeper than the target's

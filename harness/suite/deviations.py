@@ -5,7 +5,7 @@ A VM profile may ship a deviations file (``VMProfile.deviations_file``), and
 user's (``none``: no list at all, every deviation a fail). The format, one
 line a case under a header naming the VM and the pin it was seen on::
 
-    [pikascript 1.14.0]
+    [<vm> <pin>]
     # case | verdict | one-line reason | a minimal reproduction
     floats/float_str_repr | fail | repr() is no built-in (NameError) | print(repr(1.5))
 
@@ -37,7 +37,7 @@ NONE = "none"     # --deviations none: no list
 KNOWN_VERDICTS = (Verdict.FAIL, Verdict.VM_CRASH)
 _HEADER = re.compile(r"\[\s*(\S+)\s+(\S+)\s*\]$")
 _CASE_ID = re.compile(r"[\w.\-]+(/[\w.\-]+)*$")
-_FORMAT = ("write [VM PIN] (e.g. [pikascript 1.14.0]), then one line a case: "
+_FORMAT = ("write [VM PIN] (the VM as target files name it, a pin of it), then one line a case: "
            "CASE | VERDICT | REASON | REPRODUCTION")
 
 

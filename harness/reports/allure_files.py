@@ -23,6 +23,10 @@ _VERDICT = r"(?:harness\.plugin\.CaseVerdict: )?{}:[\s\S]*"
 _ERROR = r"harness\.(?:errors|protocol)\.(?:{}): [\s\S]*"
 
 CATEGORIES = [
+    {"name": "Known deviations gone", "matchedStatuses": ["failed"],
+     "messageRegex": _VERDICT.format("fail") + "listed as a known deviation [\\s\\S]*",
+     "description": "A case on the VM's known-deviations list passed: the deviation is gone, and its line in "
+                    "the list can go (docs/cases.md)."},
     {"name": "Output mismatches", "matchedStatuses": ["failed"], "messageRegex": _VERDICT.format("fail"),
      "description": "The case ran and printed something else than expected (CPython or its .exp), or than "
                     "its host reference."},
@@ -33,6 +37,9 @@ CATEGORIES = [
     {"name": "Perf regressions", "matchedStatuses": ["failed"],
      "messageRegex": _VERDICT.format("perf-regression"),
      "description": "Right output, but slower than the target's baseline beyond the case's tolerance."},
+    {"name": "Known deviations", "matchedStatuses": ["skipped"], "messageRegex": r"XFAIL known deviation [\s\S]*",
+     "description": "Cases on the VM's known-deviations list that ended as listed: findings about the VM, "
+                    "marked as known (docs/cases.md). Each message gives the reason and the line of the list."},
     {"name": "Infrastructure: build", "matchedStatuses": ["broken"],
      "messageRegex": _ERROR.format("BuildError|SourceError"),
      "description": "The VM source, the compiler or the firmware could not be fetched or built. "
@@ -49,7 +56,7 @@ CATEGORIES = [
      "description": "Anything else that broke: a bug in bytecode-hil. Not a conformance failure."},
 ]
 
-CONFORMANCE_CATEGORIES = {"Output mismatches", "VM crashes", "Timeouts", "Perf regressions"}
+CONFORMANCE_CATEGORIES = {"Known deviations gone", "Output mismatches", "VM crashes", "Timeouts", "Perf regressions"}
 
 
 def write_categories(results_dir: Path) -> Path:

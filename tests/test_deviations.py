@@ -39,6 +39,8 @@ def write(tmp_path: Path, text: str) -> Path:
     ("[pikascript 1.14.0]\na/b | fail | why\n", r"deviations.txt:2: .* is not CASE \| VERDICT \| REASON"),
     ("[pikascript 1.14.0]\na/b | timeout | why | print(1)\n", r"deviations.txt:2: 'timeout' is no verdict"),
     ("[pikascript 1.14.0]\na b | fail | why | print(1)\n", r"deviations.txt:2: 'a b' is no case id"),
+    ("[pikascript 1.14]\na/b | fail | x | y\n", r"deviations.txt:1: \[pikascript 1.14\] names no pin of pikascript"),
+    ("[pikascrypt 1.14.0]\na/b | fail | x | y\n", r"deviations.txt:1: \[pikascrypt 1.14.0\] names no VM"),
     ("[pikascript 1.14.0]\na/b | fail | x | y\n\na/b | fail | x | y\n",
      r"deviations.txt:4: a/b is listed twice .*first at .*deviations.txt:2"),
 ])

@@ -76,6 +76,18 @@ def _line(text: str, where: str) -> tuple[str, Verdict, str, str]:
     return case, Verdict(verdict), reason, reproduction
 
 
+def _check_header(vm: str, pin: str, where: str) -> None:
+    """A header names a registered VM and one of its pins: a typo there
+    would leave every line below it unused, silently."""
+    from ..registry import vm_profiles
+
+    if vm not in vm_profiles.names():
+        raise ConfigError(f"{where}: [{vm} {pin}] names no VM", f"VMs: {', '.join(vm_profiles.names())}")
+    pins = vm_profiles.get(vm).pins
+    if pin not in pins:
+        raise ConfigError(f"{where}: [{vm} {pin}] names no pin of {vm}", f"its pins: {', '.join(pins)}")
+
+
 def read(path: Path) -> dict[tuple[str, str], dict[str, Deviation]]:
     """The file's lists, by (vm, pin); a malformed line is a ConfigError naming it."""
     try:
@@ -92,6 +104,7 @@ def read(path: Path) -> dict[tuple[str, str], dict[str, Deviation]]:
             continue
         header = _HEADER.match(line)
         if header:
+            _check_header(header.group(1), header.group(2), where)
             current = lists.setdefault((header.group(1), header.group(2)), {})
             continue
         if current is None:

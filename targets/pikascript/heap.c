@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hil_pika.h"
+#include "hil_vm.h"
 #include "pika_config.h"   // HIL_HEAP_SIZE, from the target's configuration
 
 #define HDR (8u)
@@ -141,16 +142,18 @@ void *heap_realloc(void *p, size_t size) {
     return moved;
 }
 
-void *heap_blob_alloc(size_t len) {
+// The booter's blob buffer (hil_vm.h) is a block of this heap, for both
+// cores' VM sides: the VM reads the program in place.
+uint8_t *hil_vm_blob_alloc(size_t len) {
     blob_block = heap_alloc(len ? len : 1);
-    return (void *)blob_block;
+    return (uint8_t *)blob_block;
 }
 
 uint32_t heap_blob_bytes(const void *blob) {
     return blob != NULL && blob == blob_block ? (uint32_t)heap_block_size(blob) + HDR : 0;
 }
 
-size_t heap_largest_free(void) {
+size_t hil_vm_blob_max(void) {
     uint32_t best = 0;
     for (uint32_t off = heap.free_head; off != NONE; off = BLK(off)->next) {
         if (BLK(off)->size > best) {

@@ -12,11 +12,9 @@ void heap_free(void *p);                 // ignores pointers not its own
 size_t heap_block_size(const void *p);   // usable bytes of an allocated block
 // realloc on this heap: NULL (the block left as it was) when it does not fit.
 void *heap_realloc(void *p, size_t size);
-// A block for the blob the booter loads (hil_vm_blob_alloc), and how much of
-// the heap a blob holds, header included: 0 unless it is that block.
-void *heap_blob_alloc(size_t len);
+// How much of the heap a blob holds, header included: 0 unless it is the
+// block hil_vm_blob_alloc (hil_vm.h, also in heap.c) gave the booter.
 uint32_t heap_blob_bytes(const void *blob);
-size_t heap_largest_free(void);
 uint32_t heap_used(void);                // bytes in allocated blocks, headers included
 uint32_t heap_extent(void);              // the highest offset a block ever reached
 

@@ -231,14 +231,6 @@ void hil_vm_reset(void) {
     heap_init();
 }
 
-size_t hil_vm_blob_max(void) {
-    return heap_largest_free();
-}
-
-uint8_t *hil_vm_blob_alloc(size_t len) {
-    return heap_blob_alloc(len);
-}
-
 void hil_vm_run(const uint8_t *blob, size_t len, hil_write_fn out, hil_write_fn trace, hil_result_t *res) {
     memset(res, 0, sizeof(*res));
     memset(&run, 0, sizeof(run));

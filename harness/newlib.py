@@ -15,7 +15,6 @@ to the runner's build as ``NEWLIB_LIBM``; the runner's build key follows it.
 from __future__ import annotations
 
 import dataclasses
-import fcntl
 import shutil
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from pathlib import Path
 from .build import BuildResult, BuildSpec, build
 from .errors import BuildError, SourceError
 from .paths import TARGETS_DIR
-from .vmsource import VMSource, sha256_file
+from .vmsource import VMSource, made_once, sha256_file
 
 SOURCE_FOLDER = Path("/usr/src/newlib")          # where Debian's newlib-source puts its archive
 SOURCE_PACKAGE = "newlib-source"
@@ -107,25 +106,23 @@ def unpacked_source(archive: Path, cache: Path) -> VMSource:
     """The parts of ``archive`` the build reads, unpacked once into ``cache``."""
     digest = sha256_file(archive)
     src_dir = cache / "src"
-    src_dir.mkdir(parents=True, exist_ok=True)
     root = src_dir / f"{archive.name.removesuffix('.tar.xz')}-libm-{digest[:12]}"
-    if not root.is_dir():
-        # pytest-xdist workers on a cold cache: one unpacks, the others wait.
-        with open(src_dir / ".lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if not root.is_dir():
-                with tempfile.TemporaryDirectory(dir=src_dir) as tmp:
-                    try:
-                        with tarfile.open(archive) as tar:
-                            tar.extractall(tmp, filter=_wanted)
-                    except (tarfile.TarError, OSError, EOFError) as exc:
-                        raise SourceError(f"{archive} could not be unpacked: {exc}",
-                                          f"reinstall it: apt install --reinstall {SOURCE_PACKAGE}") from None
-                    tops = [p for p in Path(tmp).iterdir() if (p / "newlib" / "libm").is_dir()]
-                    if len(tops) != 1:
-                        raise SourceError(f"{archive} holds no newlib/libm/ under one top folder",
-                                          f"reinstall it: apt install --reinstall {SOURCE_PACKAGE}")
-                    shutil.move(str(tops[0]), str(root))
+
+    def unpack() -> None:
+        with tempfile.TemporaryDirectory(dir=src_dir) as tmp:
+            try:
+                with tarfile.open(archive) as tar:
+                    tar.extractall(tmp, filter=_wanted)
+            except (tarfile.TarError, OSError, EOFError) as exc:
+                raise SourceError(f"{archive} could not be unpacked: {exc}",
+                                  f"reinstall it: apt install --reinstall {SOURCE_PACKAGE}") from None
+            tops = [p for p in Path(tmp).iterdir() if (p / "newlib" / "libm").is_dir()]
+            if len(tops) != 1:
+                raise SourceError(f"{archive} holds no newlib/libm/ under one top folder",
+                                  f"reinstall it: apt install --reinstall {SOURCE_PACKAGE}")
+            shutil.move(str(tops[0]), str(root))
+
+    made_once(root, root.is_dir, unpack)
     return VMSource(root=root, digest=digest, origin=str(archive))
 
 

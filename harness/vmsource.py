@@ -149,27 +149,37 @@ def _unpack(archive: Path, into: Path, subdir: str) -> None:
         shutil.move(str(tops[0] / subdir), str(into))
 
 
+def made_once(folder: Path, done, make) -> None:
+    """Make ``folder`` in the cache once: ``done()`` says whether it is made,
+    ``make()`` makes it. pytest-xdist workers on a cold cache: one makes it
+    under the lock of its parent folder, the others wait and find it done."""
+    if done():
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done():
+            make()
+
+
 def pinned_source(pin: SourcePin, cache: Path, required: list[str], archive: Path | None = None) -> VMSource:
     """The pinned source, downloaded once, verified, unpacked into ``cache``."""
     src_dir = cache / "src"
-    src_dir.mkdir(parents=True, exist_ok=True)
     root = src_dir / f"{pin.package}-{pin.version}-{pin.sha256[:12]}"
-    if not root.is_dir():
-        # pytest-xdist workers on a cold cache: one downloads and unpacks,
-        # the others wait and find it done.
-        with open(src_dir / ".lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if not root.is_dir():
-                if archive is None:
-                    stored = src_dir / f"{pin.package}-{pin.version}.tar.gz"
-                    if not stored.exists():
-                        with tempfile.TemporaryDirectory(dir=src_dir) as tmp:
-                            fetched = _download(pin, Path(tmp)) if pin.registry else _find_archive(pin, cache)
-                            verify_archive(pin, fetched)
-                            shutil.copy(str(fetched), str(stored))
-                    archive = stored
-                verify_archive(pin, archive)
-                _unpack(archive, root, pin.subdir)
+
+    def fetch_and_unpack(archive: Path | None = archive) -> None:
+        if archive is None:
+            stored = src_dir / f"{pin.package}-{pin.version}.tar.gz"
+            if not stored.exists():
+                with tempfile.TemporaryDirectory(dir=src_dir) as tmp:
+                    fetched = _download(pin, Path(tmp)) if pin.registry else _find_archive(pin, cache)
+                    verify_archive(pin, fetched)
+                    shutil.copy(str(fetched), str(stored))
+            archive = stored
+        verify_archive(pin, archive)
+        _unpack(archive, root, pin.subdir)
+
+    made_once(root, root.is_dir, fetch_and_unpack)
     require_files(root, required, f"the unpacked {pin.package} {pin.version}")
     return VMSource(root=root, digest=pin.sha256, origin=f"{pin.package}=={pin.version}")
 

@@ -15,7 +15,6 @@ tree, so every VM's pins and checkouts work alike.
 
 from __future__ import annotations
 
-import fcntl
 import re
 import shutil
 import subprocess
@@ -26,7 +25,7 @@ from pathlib import Path
 
 from ..errors import ConfigError, SourceError
 from ..vms.base import VMProfile
-from ..vmsource import VMSource
+from ..vmsource import VMSource, made_once
 
 PINNED = "pinned"
 EXPORTS = "checkouts"   # in the cache: one folder per exported revision
@@ -118,13 +117,8 @@ def export_revision(checkout: Path, rev: str, cache: Path) -> tuple[Path, str]:
     (``git archive``: tracked files, no submodules); and its commit."""
     commit = resolve_revision(checkout, rev)
     folder = cache / EXPORTS / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', checkout.name)}-{commit[:12]}"
-    if (folder / _DONE).is_file():
-        return folder, commit
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    with open(folder.parent / ".lock", "w") as lock:   # pytest-xdist workers: one exports, the others wait
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if (folder / _DONE).is_file():
-            return folder, commit
+
+    def export() -> None:
         shutil.rmtree(folder, ignore_errors=True)   # an export cut short
         with tempfile.TemporaryDirectory(dir=folder.parent) as tmp:
             archive = Path(tmp) / "tree.tar"
@@ -135,6 +129,8 @@ def export_revision(checkout: Path, rev: str, cache: Path) -> tuple[Path, str]:
                 tar.extractall(Path(tmp) / "tree", filter="data")
             (Path(tmp) / "tree" / _DONE).write_text(commit + "\n")
             shutil.move(str(Path(tmp) / "tree"), str(folder))
+
+    made_once(folder, (folder / _DONE).is_file, export)
     return folder, commit
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..ab.compare import FASTER, SLOWER, CaseAB, percent
-from .svg import Scale, Svg, tick_label
+from .svg import Scale, Svg, axis
 
 LABELS = 6   # the biggest changes named on the plot
 COLOURS = {"past": "#d62728", SLOWER: "#ff7f0e", FASTER: "#2ca02c", "same": "#9e9e9e"}
@@ -34,7 +34,7 @@ def plot(t, path: Path) -> Path | None:
     ratios = [1 + c.change for c in timed]
     low, high = min(ratios + [1 / (1 + t.tolerance)]), max(ratios + [1 + t.tolerance])
     y = Scale(low, high, 380, 50, log=True)
-    _axis(chart, y, left, width - right, "cycles B / cycles A", base=y(1))
+    axis(chart, y, left, width - right, "cycles B / cycles A", base=y(1))
     for x, c, ratio in zip(x_of, timed, ratios):
         colour = COLOURS["past"] if c.past_tolerance else COLOURS.get(c.timing, COLOURS["same"])
         tip = f"{c.case}: {c.cycles[0]:,} -> {c.cycles[1]:,} cycles ({percent(c.change)}, {c.timing})"
@@ -54,7 +54,7 @@ def plot(t, path: Path) -> Path | None:
     heap = [_delta(c, "heap_peak") for c in timed]
     span = max([abs(d) for d in heap if d is not None] + [16])
     h = Scale(-span, span, 680, 430)
-    _axis(chart, h, left, width - right, "heap peak B - A, bytes", base=h(0))
+    axis(chart, h, left, width - right, "heap peak B - A, bytes", base=h(0))
     for x, c, delta in zip(x_of, timed, heap):
         if delta:
             chart.line(x, h(0), x, h(delta), COLOURS["past"] if delta > 0 else COLOURS[FASTER], bar,
@@ -85,13 +85,3 @@ def _delta(c: CaseAB, figure: str) -> int | None:
     return b - a if a and b else None
 
 
-def _axis(chart: Svg, scale: Scale, left: float, right: float, label: str, base: float) -> None:
-    """A vertical axis at ``left`` with its ticks and grid, and the line of no change at ``base``."""
-    for tick in scale.ticks():
-        chart.line(left, scale(tick), right, scale(tick), "#e0e0e0", 1)
-        chart.text(left - 6, scale(tick) + 4, tick_label(tick) if tick >= 0 else f"-{tick_label(-tick)}", size=10,
-                   anchor="end")
-    chart.line(left, scale.start, left, scale.end, "black", 1)
-    chart.line(left, base, right, base, "black", 1)
-    middle = (scale.start + scale.end) / 2
-    chart.text(18, middle, label, size=11, anchor="middle", rotate=-90)

@@ -127,7 +127,21 @@ def _nice_step(low: float, high: float, most: int = 6) -> float:
     return 10 * power
 
 
+def axis(chart: Svg, scale: Scale, left: float, right: float, label: str, base: float | None = None) -> None:
+    """A vertical axis at ``left``: ticks, their grid lines and labels, its
+    name, and a line across at ``base`` (the scale's start when None)."""
+    for tick in scale.ticks():
+        chart.line(left, scale(tick), right, scale(tick), "#e0e0e0", 1)
+        chart.text(left - 6, scale(tick) + 4, tick_label(tick), size=10, anchor="end")
+    chart.line(left, scale.start, left, scale.end, "black", 1)
+    chart.line(left, scale.start if base is None else base, right, scale.start if base is None else base, "black", 1)
+    middle = (scale.start + scale.end) / 2
+    chart.text(18, middle, label, size=11, anchor="middle", rotate=-90)
+
+
 def tick_label(value: float) -> str:
+    if value < 0:
+        return f"-{tick_label(-value)}"
     if value >= 1000 and value == int(value):
         return f"{int(value):,}"
     if value >= 1:

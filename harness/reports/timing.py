@@ -14,7 +14,7 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from .svg import Scale, Svg, tick_label
+from .svg import Scale, Svg, axis
 
 ANOMALY_FACTOR = 4.0  # this far from the median ratio, either way
 
@@ -124,7 +124,7 @@ def _plot(target: str, records: list[dict], median: float, path: Path) -> Path |
     y = Scale(min(ratios), max(ratios), 380, 50, log=True)
     chart.text(width / 2, 24, f"{target}: {len(timed)} cases, anomalies in red (beyond {ANOMALY_FACTOR:g}x "
                f"the median)", size=14, anchor="middle")
-    _axis(chart, y, left, width - right, "device time / host reference time")
+    axis(chart, y, left, width - right, "device time / host reference time")
     for x, r, ratio in zip(x_of, timed, ratios):
         anomaly = r["figures"].get("timing_anomaly")
         chart.line(x, y.start, x, y(ratio), "#d62728" if anomaly else "#1f77b4", bar,
@@ -136,7 +136,7 @@ def _plot(target: str, records: list[dict], median: float, path: Path) -> Path |
     # Below: peak heap of the device beside its host reference's, same order.
     heap = [(r["figures"].get("heap_peak") or 0, r.get("reference", {}).get("heap_peak") or 0) for r in timed]
     h = Scale(0, max([max(pair) for pair in heap] + [1]), 680, 430)
-    _axis(chart, h, left, width - right, "peak heap, bytes")
+    axis(chart, h, left, width - right, "peak heap, bytes")
     for x, r, (device, host) in zip(x_of, timed, heap):
         if device:
             chart.circle(x, h(device), 2, "#1f77b4", tooltip=f"{r['case']}: device heap peak {device}")
@@ -150,12 +150,3 @@ def _plot(target: str, records: list[dict], median: float, path: Path) -> Path |
     return chart.save(path)
 
 
-def _axis(chart: Svg, scale: Scale, left: float, right: float, label: str) -> None:
-    """A vertical axis at ``left``: ticks, their grid lines and labels, and its name."""
-    for tick in scale.ticks():
-        chart.line(left, scale(tick), right, scale(tick), "#e0e0e0", 1)
-        chart.text(left - 6, scale(tick) + 4, tick_label(tick), size=10, anchor="end")
-    chart.line(left, scale.start, left, scale.end, "black", 1)
-    chart.line(left, scale.start, right, scale.start, "black", 1)
-    middle = (scale.start + scale.end) / 2
-    chart.text(18, middle, label, size=11, anchor="middle", rotate=-90)

@@ -112,10 +112,15 @@ def disassemble(blob: bytes, names: list[str]) -> str:
         ins = struct.unpack_from("<I", code)[0]
         pool_at = 4 + ins + 4
         pool = code[pool_at:]
-        for at in range(4, 4 + ins, 4):
-            depth, op, const = struct.unpack_from("<BBH", code, at)
-            name = names[op & 0x7F] if (op & 0x7F) < len(names) else f"op{op & 0x7F}"
-            text = pool[const:pool.index(b"\0", const)].decode("utf-8", "replace") if const < len(pool) and \
-                b"\0" in pool[const:] else "?"
-            lines.append(f"  {'>' if op & 0x80 else ' '} {depth >> 4}/{depth & 15:<2} {name} {text}".rstrip())
+        lines += [instruction_line(code, at, pool, names) for at in range(4, 4 + ins, 4)]
     return "\n".join(lines) + "\n"
+
+
+def instruction_line(code: bytes, at: int, pool: bytes, names: list[str]) -> str:
+    """The 4-byte instruction at ``at`` (the same in both cores' layouts):
+    a line start marked, depths, opcode, its constant from ``pool``."""
+    depth, op, const = struct.unpack_from("<BBH", code, at)
+    name = names[op & 0x7F] if (op & 0x7F) < len(names) else f"op{op & 0x7F}"
+    text = pool[const:pool.index(b"\0", const)].decode("utf-8", "replace") if const < len(pool) and \
+        b"\0" in pool[const:] else "?"
+    return f"  {'>' if op & 0x80 else ' '} {depth >> 4}/{depth & 15:<2} {name} {text}".rstrip()

@@ -103,10 +103,5 @@ def disassemble(blob: bytes, names: list[str]) -> str:
             continue
         ins, _ = layout
         pool = code[4 + ins:]
-        for at in range(2, 2 + ins, 4):
-            depth, op, const = struct.unpack_from("<BBH", code, at)
-            name = names[op & 0x7F] if (op & 0x7F) < len(names) else f"op{op & 0x7F}"
-            text = pool[const:pool.index(b"\0", const)].decode("utf-8", "replace") if const < len(pool) and \
-                b"\0" in pool[const:] else "?"
-            lines.append(f"  {'>' if op & 0x80 else ' '} {depth >> 4}/{depth & 15:<2} {name} {text}".rstrip())
+        lines += [formats.instruction_line(code, at, pool, names) for at in range(2, 2 + ins, 4)]
     return "\n".join(lines) + "\n"

@@ -4,7 +4,8 @@
 ``booter-mailbox`` is the same with blobs written into RAM through a memory
 port. A transport that only one VM's stock firmware speaks lives with that
 VM's profile (MicroPython's raw REPL: harness/vms/micropython/rawrepl.py;
-PikaScript's shell: harness/vms/pikascript/shell.py).
+PikaScript's shell: harness/vms/pikascript/shell.py); what those share is
+in ``stock.py``.
 """
 
 from . import booter, mailbox  # noqa: F401  (register)

@@ -46,8 +46,9 @@ import re
 import time
 
 from ...device.info import DeviceInfo, RunRecord
-from ...errors import ConfigError, DeviceRejected, DeviceTimeout, ProtocolError
+from ...errors import DeviceRejected, DeviceTimeout, ProtocolError
 from ...registry import transports
+from ...transports.stock import stock_firmware_options
 from .bundle import BUNDLE_MODULES_MAX, unbundle
 from .mpy import ARCH_NAMES, blob_problem
 from .rawrepl_code import PROBE, RUN, STAGE, bytes_literal, compact  # noqa: F401 (bytes_literal: tests)
@@ -104,15 +105,7 @@ class RawReplTransport:
                "plain_delay": 0.01}
 
     def __init__(self, link, options: dict | None = None):
-        options = dict(options or {})
-        if options.pop("signing_key", None) is not None:
-            raise ConfigError("the raw-REPL transport cannot run signed blobs: stock firmware checks no signature",
-                              "run raw-REPL targets without --signing-key")
-        unknown = set(options) - set(self.OPTIONS)
-        if unknown:
-            raise ConfigError(f"unknown raw-repl transport options: {', '.join(sorted(unknown))}",
-                              f"known: {', '.join(self.OPTIONS)}")
-        self.options = {**self.OPTIONS, **options}
+        self.options = stock_firmware_options("raw-repl", "raw-REPL", self.OPTIONS, options)
         self.link = link
         self.repl = RawRepl(link, bool(self.options["raw_paste"]), int(self.options["plain_chunk"]),
                             float(self.options["plain_delay"]))

@@ -33,8 +33,9 @@ import hashlib
 import time
 
 from ...device.info import DeviceInfo, RunRecord
-from ...errors import ConfigError, DeviceRejected, DeviceTimeout, ProtocolError
+from ...errors import DeviceRejected, DeviceTimeout, ProtocolError
 from ...registry import transports
+from ...transports.stock import stock_firmware_options
 from . import formats
 from . import shell_text as text
 
@@ -68,15 +69,7 @@ class PikaShellTransport:
     OPTIONS = {"command_timeout": 10.0}
 
     def __init__(self, link, options: dict | None = None):
-        options = dict(options or {})
-        if options.pop("signing_key", None) is not None:
-            raise ConfigError("the pika-shell transport cannot run signed blobs: stock firmware checks no signature",
-                              "run pika-shell targets without --signing-key")
-        unknown = set(options) - set(self.OPTIONS)
-        if unknown:
-            raise ConfigError(f"unknown pika-shell transport options: {', '.join(sorted(unknown))}",
-                              f"known: {', '.join(self.OPTIONS)}")
-        self.options = {**self.OPTIONS, **options}
+        self.options = stock_firmware_options("pika-shell", "pika-shell", self.OPTIONS, options)
         self.link = link
         self.buffer = bytearray()
         self.info: DeviceInfo | None = None

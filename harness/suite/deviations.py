@@ -123,15 +123,18 @@ class Deviations:
     def __init__(self, chosen: str | None = None):
         self.chosen = chosen
         self._lists = read(Path(chosen).expanduser()) if chosen and chosen != NONE else None
+        self._read: dict[Path, dict] = {}   # each profile's file, read once a run (a target may come up again)
 
     def of(self, profile, pin: str) -> dict[str, Deviation]:
         """The cases listed for ``profile``'s VM at ``pin`` ('': its default)."""
         if self.chosen == NONE:
             return {}
-        if self._lists is not None:
-            lists = self._lists
-        else:
-            lists = read(profile.deviations_file) if profile.deviations_file is not None else {}
+        lists = self._lists
+        if lists is None:
+            path = profile.deviations_file
+            if path is not None and path not in self._read:
+                self._read[path] = read(path)
+            lists = self._read.get(path, {})
         return dict(lists.get((profile.name, pin or profile.default_pin), {}))
 
 

@@ -56,6 +56,9 @@ class BuildSpec:
         # generated headers do not always follow it incrementally.
         for path in self.config_files:
             h.update(Path(path).read_bytes())
+        # How make is run is part of what is built: a cache made before a
+        # control was added holds builds made without it.
+        h.update(" ".join(BUILD_ENVIRONMENT).encode())
         for name, path in _input_files(self.inputs):
             h.update(f"{name}\0{path.stat().st_size}\0".encode())
             h.update(path.read_bytes())
@@ -74,6 +77,21 @@ class BuildResult:
     @property
     def build_id(self) -> str:
         return self.folder.name.rsplit("-", 1)[-1]
+
+
+BUILD_ENVIRONMENT = ("SOURCE_DATE_EPOCH", "GIT_CEILING_DIRECTORIES")
+
+
+def build_environment(source: VMSource) -> dict:
+    """The variables that keep a build the same bytes wherever and whenever
+    it is made: the source's own date, and the source's own version (a VM's
+    build may ask git for it, as MicroPython's does: an unpacked archive must
+    not take that of a repository around the cache; a checkout still answers
+    for itself)."""
+    env = {"SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or source_date(source),
+           "GIT_CEILING_DIRECTORIES": ":".join(filter(None, (str(Path(source.root).resolve().parent),
+                                                              os.environ.get("GIT_CEILING_DIRECTORIES"))))}
+    return env
 
 
 def _input_files(inputs: tuple) -> list[tuple[str, Path]]:
@@ -178,9 +196,9 @@ def build(spec: BuildSpec, source: VMSource, cache: Path, extra_vars: dict | Non
             cmd += ["-f", spec.makefile]
         cmd += [f"-j{spec.jobs or os.cpu_count() or 1}"]
         cmd += [f"{k}={v}" for k, v in sorted(variables.items())]
-        env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or source_date(source)}
+        env = {**os.environ, **build_environment(source)}
         with open(log, "w") as out:
-            out.write(f"SOURCE_DATE_EPOCH={env['SOURCE_DATE_EPOCH']} " + " ".join(cmd) + "\n")
+            out.write(" ".join([*(f"{k}={env[k]}" for k in BUILD_ENVIRONMENT), *cmd]) + "\n")
             out.flush()
             proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
         if proc.returncode != 0 or not product.exists():

@@ -8,6 +8,7 @@ import datetime
 import os
 import shutil
 import stat
+import subprocess
 
 import pytest
 
@@ -28,6 +29,11 @@ def copied_cache(toolchain, tmp_path):
     firmware = toolchain.profile.build_firmware(target, toolchain.source, toolchain.cache)
     libm = build_libm(toolchain.cache, target.make["BITS"])
     copy = tmp_path / "elsewhere"
+    # A cache inside somebody's git repository (a CI work folder, a home in
+    # git): the VM's version must still come from its own source.
+    subprocess.run(["git", "init", "-q", str(copy)], check=True)
+    subprocess.run(["git", "-C", str(copy), "-c", "user.name=ci", "-c", "user.email=ci@example.org",
+                    "commit", "-q", "--allow-empty", "-m", "a work folder"], check=True)
     for source in (toolchain.source.root, unpacked_source(source_archive(), toolchain.cache).root):
         shutil.copytree(source, copy / "src" / source.name, symlinks=True)
     for built in (firmware, toolchain.compiler.build, libm):

@@ -1,6 +1,9 @@
 // The booter: receives blobs from the host over the board's byte link, runs
 // them with the VM profile and streams back output and status. Framing and
 // messages are specified in docs/protocol.md.
+// One translation unit on purpose: framing, output streaming and the loader
+// share state, and GCC inlines the static helpers called once, which split
+// across units would be calls on a 64 KB board.
 #include <string.h>
 
 #include "hil_board.h"

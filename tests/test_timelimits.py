@@ -48,7 +48,20 @@ def test_measured_ratios_set_both_limits(tmp_path):
 def test_with_many_samples_one_slow_host_run_does_not_set_the_low_ratio(tmp_path):
     rule = limits(tmp_path, [(0.1, 3.0)] * 39 + [(0.1, 0.5)])  # 39 at 30, one at 5
     assert rule.low_ratio() == 30
-    assert limits(tmp_path, [(0.1, 3.0)] * 9 + [(0.1, 0.5)]).low_ratio() == 5  # few samples: the lowest
+    # Few samples: the lowest is left out once there are three; two low ones are a pattern.
+    assert limits(tmp_path, [(0.1, 3.0)] * 9 + [(0.1, 0.5)]).low_ratio() == 30
+    assert limits(tmp_path, [(0.1, 3.0)] * 8 + [(0.1, 0.5)] * 2).low_ratio() == 5
+    assert limits(tmp_path, [(0.1, 3.0), (0.1, 0.5)]).low_ratio() == 5
+
+
+def test_a_cache_of_samples_taken_under_another_rule_is_measured_again(tmp_path):
+    (tmp_path / "time-limits").mkdir()
+    (tmp_path / "time-limits" / "qemu-m0.json").write_text(
+        json.dumps({"reference": "host32-m0", "samples": [[0.1, 2.0]] * 3}))   # no "rule": the first one
+    assert limits(tmp_path).samples == []
+    rule = limits(tmp_path, [(0.1, 2.0)])
+    rule.save()
+    assert limits(tmp_path).samples == [(0.1, 2.0)]
 
 
 def test_ratios_are_kept_for_the_next_run_and_a_damaged_file_only_loses_them(tmp_path):
@@ -92,6 +105,33 @@ def test_a_hang_on_qemu_m0_is_confirmed_within_the_floor(toolchain, tmp_path, ma
     assert given.verdict is Verdict.TIMEOUT and given.figures["time_limit"] == {"seconds": 0.7, "rule": "fixed",
                                                                                 "why": "given"}
     assert json.loads((tmp_path / "limits.json").read_text())["reference"] == "host32-m0"
+
+
+@pytest.mark.integration
+def test_only_runs_that_end_alike_on_both_sides_are_measured(toolchain, tmp_path, make_case):
+    """A mirror's run that ended otherwise than the board's (here: it
+    printed more, for a second longer) did other work: its time is no ratio."""
+    run = SuiteRun("qemu-m0", toolchain=toolchain, log_dir=tmp_path / "logs")
+    run.limits.path, run.limits.samples = tmp_path / "limits.json", [(0.1, 2.0)] * 3
+    case = make_case("loop", "s = 0\nfor i in range(200000):\n    s += i % 7\nprint(s)\n")
+    with run:
+        run.run_case(case)
+        assert len(run.limits.samples) == 4   # alike: measured
+        mirror = run.reference
+
+        class OtherEnd:
+            def __getattr__(self, name):
+                return getattr(mirror, name)
+
+            def execute(self, blob, timeout):
+                execution = mirror.execute(blob, timeout)
+                execution.record.output += b"more\n"
+                execution.record.wall_seconds += 1.0
+                return execution
+
+        run.reference = OtherEnd()
+        run.run_case(case)
+    assert len(run.limits.samples) == 4 and run.limits.low_ratio() == 20
 
 
 def test_the_low_ratio_comes_from_the_longest_runs_there_are_enough_of(tmp_path):

@@ -31,7 +31,7 @@ from .corpus import CorpusCase, skip_guard
 from .deviations import apply as apply_deviation
 from .oracle import Expected, Oracle
 from .recorder import NULL_RECORDER, Recorder
-from .timelimits import Limit, TimeLimits, run_seconds
+from .timelimits import Limit, TimeLimits, run_seconds, same_end
 from .toolchain import Toolchain
 from .verdict import (
     SCRIPT_SKIP_OUTPUT,
@@ -235,7 +235,8 @@ class SuiteRun:
                 limit = Limit(self.target.timeout, "fixed", f"its host reference {self.target.reference} "
                                                             f"did not complete ({ref_run.kind})")
             run, samples = _recorded_runs(recorder, device_title, self.session, blob, limit.seconds, "device output")
-        if self.limits and run.kind == "completed" and ref_run is not None and ref_run.kind == "completed":
+        if (self.limits and run.kind == "completed" and ref_run is not None and ref_run.kind == "completed"
+                and same_end(ref_run.record, run.record)):
             self.limits.observe(run_seconds(ref_run.record), run_seconds(run.record))
         return run, samples, ref_run, ref_samples, limit
 

@@ -38,13 +38,18 @@ MIN_SAMPLE_SECONDS = 0.005
 # there are enough of: 100 ms and more on the mirror, else 20 ms and more.
 LOW_SAMPLE_TIERS = (0.1, 0.02)
 MIN_TIER_SAMPLES = 3
-# The low ratio is the lowest seen: the margin covers a program the device
-# runs relatively faster still. The high one is the highest seen, and its
-# margin covers a slower one, and a loaded machine.
+# The low ratio is the lowest seen, the one lowest sample left out once there
+# are three (one mirror run slowed on a busy host, or one program whose time is mostly the
+# mirror's start-up, would otherwise make every hang cost the fixed limit,
+# run after run): the margin covers a program the device runs relatively
+# faster still. The high one is the highest seen, and its margin covers a
+# slower one, and a loaded machine.
 MIRROR_MARGIN = 2.0
 DEVICE_MARGIN = 3.0
 KEEP = 400  # samples kept in the cache per target
 PERCENTILE_FROM = 20
+# Samples kept under another rule of what counts as one are dropped.
+SAMPLES_RULE = 2
 
 
 @dataclass
@@ -77,12 +82,16 @@ class TimeLimits:
     def low_ratio(self) -> float | None:
         """The lowest ratio seen on the longest runs measured (the mirror's
         limit is about runs that long or longer, and on short ones the
-        mirror's own start-up weighs more); with many samples, the 5th
-        percentile, so that one run slowed on a busy host does not set it."""
+        mirror's own start-up weighs more), its lowest left out once there
+        are three; with many
+        samples, the 5th percentile: one run slowed on a busy host does not
+        set it."""
         for shortest in LOW_SAMPLE_TIERS:
             ratios = sorted(d / m for m, d in self.samples if m >= shortest)
             if len(ratios) >= MIN_TIER_SAMPLES or (ratios and shortest == LOW_SAMPLE_TIERS[-1]):
-                return ratios[len(ratios) // 20] if len(ratios) >= PERCENTILE_FROM else ratios[0]
+                if len(ratios) >= PERCENTILE_FROM:
+                    return ratios[len(ratios) // 20]
+                return ratios[1] if len(ratios) >= MIN_TIER_SAMPLES else ratios[0]
         return None
 
     def high_ratio(self) -> float | None:
@@ -132,7 +141,7 @@ class TimeLimits:
             return []
         try:
             data = json.loads(self.path.read_text())
-            if data.get("reference") != self.reference:
+            if data.get("reference") != self.reference or data.get("rule") != SAMPLES_RULE:
                 return []
             return [(float(m), float(d)) for m, d in data["samples"]][-KEEP:]
         except (OSError, ValueError, KeyError, TypeError):
@@ -146,12 +155,21 @@ class TimeLimits:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(owned_name(f".{self.path.name}."))
-            tmp.write_text(json.dumps({"reference": self.reference, "updated": time.time(),
+            tmp.write_text(json.dumps({"reference": self.reference, "rule": SAMPLES_RULE,
+                                       "updated": time.time(),
                                        "samples": [[round(m, 6), round(d, 6)] for m, d in self.samples]}))
             os.replace(tmp, self.path)
             self._new = 0
         except OSError:
             pass
+
+
+def same_end(mirror_record, device_record) -> bool:
+    """Whether both runs took the program to the same end (status and
+    output): only then do their times say how fast the device is. A run
+    that ended otherwise (out of memory on the board, a fault) did other
+    work."""
+    return (mirror_record.status, mirror_record.output) == (device_record.status, device_record.output)
 
 
 def run_seconds(record) -> float:

@@ -36,6 +36,7 @@ import time
 import zlib
 from pathlib import Path
 
+from harness.errors import HarnessError
 from harness.footprint import measure
 from harness.newlib import LIBM_VARIABLE, build_libm
 from harness.paths import CASES_DIR, cache_dir
@@ -180,7 +181,8 @@ def main(argv=None) -> int:
     parser.add_argument("what", nargs="?", default="all",
                         choices=["build", "footprint", "cases", "speed", "push", "output", "stability", "timelimits",
                                  "xdist", "all"])
-    parser.add_argument("--target", action="append", help="targets for the cases bench (default host, host32)")
+    parser.add_argument("--target", action="append",
+                        help="target(s) to measure, comma-separated or repeated (each bench has its default)")
     parser.add_argument("--vm", action="append", choices=list(BUILD_TARGETS),
                         help="build: the VM whose build to time (default: each)")
     parser.add_argument("--workers", type=int, default=2, help="xdist: workers of the parallel runs (default 2)")
@@ -195,6 +197,14 @@ def main(argv=None) -> int:
     parser.add_argument("--cases", action="append", default=[],
                         help="xdist: a case folder below the checkout, e.g. cases/ints (default: all of cases)")
     args = parser.parse_args(argv)
+    if args.target:   # comma-separated, as the harness's own --target
+        args.target = [t for item in args.target for t in item.split(",") if t]
+        for target in args.target:
+            try:
+                load_target(target)
+            except HarnessError as e:
+                print(f"python -m bench: {e}", file=sys.stderr)
+                return 2
     if args.what in ("build", "all"):
         bench_build(args.vm or list(BUILD_TARGETS))
     if args.what in ("footprint", "all"):

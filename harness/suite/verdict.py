@@ -11,6 +11,8 @@ from .cases import Case
 from .oracle import Expected, last_error_line, observable
 
 RECURSION_LIMIT = "RuntimeError: maximum recursion depth exceeded"
+# Errors by which a VM says its configuration leaves a feature out.
+UNSUPPORTED_ERRORS = ("NotImplementedError", "ImportError")
 
 
 class Verdict(str, enum.Enum):
@@ -175,7 +177,7 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
                                   f"with a {heap}-byte heap", kind="too-large")
     if expected.missing:
         if record.status == "exception" and error and not needs \
-                and not error.startswith(("NotImplementedError", "ImportError")):
+                and not error.startswith(UNSUPPORTED_ERRORS):
             # No output to compare, but an uncaught error is the script
             # failing, as the VM's own test runner would say: not a skip.
             return done(Verdict.FAIL, f"it raised an uncaught error on {target}: {error} (no reference to compare "
@@ -205,7 +207,7 @@ def judge(case: Case, target: str, heap: int, expected: Expected, run: Execution
                     kind="too-large")
     if record.status == "exception" and needs and error not in expected.text:
         return done(Verdict.SKIP, needs, kind="target-lacks")
-    if record.status == "exception" and error.startswith(("NotImplementedError", "ImportError")) \
+    if record.status == "exception" and error.startswith(UNSUPPORTED_ERRORS) \
             and error not in expected.text:
         # The VM says its configuration leaves this out: the case cannot run here.
         return done(Verdict.SKIP, f"unsupported on {target}: {error}", kind="unsupported")

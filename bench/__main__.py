@@ -39,6 +39,7 @@ from pathlib import Path
 from harness.errors import HarnessError
 from harness.footprint import measure
 from harness.newlib import LIBM_VARIABLE, build_libm
+from harness.options import parse_targets
 from harness.paths import CASES_DIR, cache_dir
 from harness.suite.cases import discover, unmet_needs
 from harness.suite.session import SuiteRun, TargetSession
@@ -198,13 +199,13 @@ def main(argv=None) -> int:
                         help="xdist: a case folder below the checkout, e.g. cases/ints (default: all of cases)")
     args = parser.parse_args(argv)
     if args.target:   # comma-separated, as the harness's own --target
-        args.target = [t for item in args.target for t in item.split(",") if t]
-        for target in args.target:
-            try:
+        try:
+            args.target = [t for item in args.target for t in parse_targets(item)]
+            for target in args.target:
                 load_target(target)
-            except HarnessError as e:
-                print(f"python -m bench: {e}", file=sys.stderr)
-                return 2
+        except HarnessError as e:
+            print(f"python -m bench: {e}", file=sys.stderr)
+            return 2
     if args.what in ("build", "all"):
         bench_build(args.vm or list(BUILD_TARGETS))
     if args.what in ("footprint", "all"):

@@ -26,7 +26,8 @@ AB = "ab"           # python -m harness ab: two VM sources, case by case
 ALL = frozenset({RUN, SUITE, BUILD})
 
 
-def _targets(text: str) -> list[str]:
+def parse_targets(text: str) -> list[str]:
+    """--target: names, comma-separated, each once (also python -m bench's)."""
     names = list(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))
     if not names:
         raise ConfigError("no target given", "pass --target=NAME[,NAME...] or set HIL_TARGET "
@@ -124,7 +125,7 @@ SOURCE_HELP = "pinned, pinned:PIN, a checkout or pinned archive PATH, or PATH@RE
 
 OPTIONS = [
     Option("--target", "HIL_TARGET", "target(s) to run on, comma-separated, in turn (python -m harness targets "
-           f"lists them; default {DEFAULT_TARGET})", _targets, [DEFAULT_TARGET], ALL | {AB}),
+           f"lists them; default {DEFAULT_TARGET})", parse_targets, [DEFAULT_TARGET], ALL | {AB}),
     Option("--hil-cache", "HIL_CACHE", "cache folder for sources, builds, blobs and CPython outputs "
            "(default: the XDG cache, ~/.cache/bytecode-hil)", commands=ALL | {AB}),
     Option("--vm-src", "HIL_VM_SRC", f"build this VM source instead of the pinned one: {SOURCE_HELP}; or "

@@ -88,10 +88,9 @@ def build_environment(source: VMSource) -> dict:
     build may ask git for it, as MicroPython's does: an unpacked archive must
     not take that of a repository around the cache; a checkout still answers
     for itself)."""
-    env = {"SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or source_date(source),
-           "GIT_CEILING_DIRECTORIES": ":".join(filter(None, (str(Path(source.root).resolve().parent),
-                                                              os.environ.get("GIT_CEILING_DIRECTORIES"))))}
-    return env
+    return {"SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or source_date(source),
+            "GIT_CEILING_DIRECTORIES": ":".join(filter(None, (str(source.root.resolve().parent),
+                                                               os.environ.get("GIT_CEILING_DIRECTORIES"))))}
 
 
 def _input_files(inputs: tuple) -> list[tuple[str, Path]]:

@@ -134,7 +134,8 @@ def axis(chart: Svg, scale: Scale, left: float, right: float, label: str, base: 
         chart.line(left, scale(tick), right, scale(tick), "#e0e0e0", 1)
         chart.text(left - 6, scale(tick) + 4, tick_label(tick), size=10, anchor="end")
     chart.line(left, scale.start, left, scale.end, "black", 1)
-    chart.line(left, scale.start if base is None else base, right, scale.start if base is None else base, "black", 1)
+    base = scale.start if base is None else base
+    chart.line(left, base, right, base, "black", 1)
     middle = (scale.start + scale.end) / 2
     chart.text(18, middle, label, size=11, anchor="middle", rotate=-90)
 

@@ -38,12 +38,12 @@ MIN_SAMPLE_SECONDS = 0.005
 # there are enough of: 100 ms and more on the mirror, else 20 ms and more.
 LOW_SAMPLE_TIERS = (0.1, 0.02)
 MIN_TIER_SAMPLES = 3
-# The low ratio is the lowest seen, the one lowest sample left out once there
-# are three (one mirror run slowed on a busy host, or one program whose time is mostly the
-# mirror's start-up, would otherwise make every hang cost the fixed limit,
-# run after run): the margin covers a program the device runs relatively
-# faster still. The high one is the highest seen, and its margin covers a
-# slower one, and a loaded machine.
+# The low ratio is the lowest seen, the one lowest sample left out once
+# there are three (one mirror run slowed on a busy host, or one program whose
+# time is mostly the mirror's start-up, would otherwise make every hang cost
+# the fixed limit, run after run): the margin covers a program the device
+# runs relatively faster still. The high one is the highest seen, and its
+# margin covers a slower one, and a loaded machine.
 MIRROR_MARGIN = 2.0
 DEVICE_MARGIN = 3.0
 KEEP = 400  # samples kept in the cache per target
@@ -83,9 +83,8 @@ class TimeLimits:
         """The lowest ratio seen on the longest runs measured (the mirror's
         limit is about runs that long or longer, and on short ones the
         mirror's own start-up weighs more), its lowest left out once there
-        are three; with many
-        samples, the 5th percentile: one run slowed on a busy host does not
-        set it."""
+        are three; with many samples, the 5th percentile: one run slowed on
+        a busy host does not set it."""
         for shortest in LOW_SAMPLE_TIERS:
             ratios = sorted(d / m for m, d in self.samples if m >= shortest)
             if len(ratios) >= MIN_TIER_SAMPLES or (ratios and shortest == LOW_SAMPLE_TIERS[-1]):

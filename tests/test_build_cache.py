@@ -15,6 +15,7 @@ import pytest
 from harness.build import BuildResult, BuildSpec, source_date
 from harness.errors import BuildError
 from harness.newlib import build_libm, source_archive, unpacked_source
+from harness.paths import REPO_ROOT
 from harness.suite.toolchain import Toolchain
 from harness.targets import load_target
 from harness.vms.base import CompileError
@@ -95,3 +96,15 @@ def test_a_compiler_whose_binary_changed_since_it_was_built_is_a_damaged_build(t
     with pytest.raises(BuildError, match="not the build it was"):
         compiler.compile(b"print(2)\n", "c.py")
     assert os.access(compiler.executable, os.X_OK)
+
+
+@pytest.mark.parametrize("target_name", ["host32", "qemu-g030", "pika-host32", "qemu-g030-pika"])
+def test_no_build_names_where_the_checkout_or_the_cache_lies(target_name):
+    """A build's key leaves out where the checkout and the cache are, so its
+    bytes must too (debug info names the folder make ran in): a warm cache
+    used from another clone holds the same firmware a fresh build makes."""
+    target = load_target(target_name)
+    tc = Toolchain.prepare(target.vm, pin=target.pin, target=target)
+    firmware = tc.profile.build_firmware(target, tc.source, tc.cache)
+    for place in (REPO_ROOT, tc.cache):
+        assert str(place).encode() not in firmware.product.read_bytes(), f"{firmware.product} names {place}"

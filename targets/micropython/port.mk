@@ -81,7 +81,8 @@ CFLAGS += -DHIL_CONFIG_HEADER='"configs/$(CONFIG).h"' -DHIL_ENABLE_COMPILER=$(CO
 CFLAGS += -DHIL_BUILD_ID='"$(BUILD_ID)"'
 # The same source builds the same bytes in any cache folder (a host
 # runner's assert messages carry __FILE__; every build its debug info).
-CFLAGS += -ffile-prefix-map=$(abspath $(MPY_DIR))=micropython -ffile-prefix-map=$(abspath $(BUILD))=build
+CFLAGS += -ffile-prefix-map=$(abspath $(MPY_DIR))=micropython
+include common/reproducible.mk
 
 # The board layer adds its sources, flags and link rule; its rules name
 # $$(OBJ), expanded once OBJ is complete. Its linker script checks RAM

@@ -34,6 +34,7 @@ endif
 # checked out or exported elsewhere builds the same firmware, so an A/B of a
 # checkout against its pin compares the VM, not two paths (docs/ab.md).
 PIKA_CFLAGS += -ffile-prefix-map=$(abspath $(PIKA_DIR))=pikapython -ffile-prefix-map=$(abspath $(API))=pika-api
+include common/reproducible.mk
 
 # Upstream's sources are compiled as they are, warnings and all; ours with -Werror.
 OWN_WARN = -Wall -Wextra -Werror -Wno-unused-parameter

@@ -223,7 +223,8 @@ class PikaScriptProfile(VMProfile):
                          variables={"PIKA_DIR": str(source.root), "API": str(glue.folder / "api"), "CONFIG": config,
                                     **self._side(self._core(source)), **({"SYNTAX": "maximal"} if maximal else {})},
                          location_variables=("PIKA_DIR", "API"), product="pikac",
-                         inputs=(side / "pikac.c", PORT / "pikac.mk", PORT / "core.mk", PORT / "pika_config.h"),
+                         inputs=(side / "pikac.c", PORT / "pikac.mk", PORT / "core.mk", PORT / "pika_config.h",
+                                 TARGETS_DIR / "common" / "reproducible.mk"),
                          config_files=(header,))
         return Pikac(build(spec, source, cache), glue, cache)
 
